@@ -1,0 +1,169 @@
+package spec
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// parameterNamePattern is the service's grammar of configuration names.
+var parameterNamePattern = regexp.MustCompile(`^[-\w.]+$`)
+
+// ValidateParameterName checks that name is a server parameter of the catalog (field "name").
+func ValidateParameterName(name string) *FieldError {
+	if _, ok := LookupParameter(name); ok {
+		return nil
+	}
+	if hasControl(name) || !parameterNamePattern.MatchString(name) {
+		return newFieldError("name", "format",
+			"must be a server parameter name made of letters, digits, underscores, hyphens and periods; got %s", quote(name))
+	}
+	for _, p := range catalog {
+		if strings.EqualFold(p.Name, name) {
+			return newFieldError("name", "unknown", "%s is not a server parameter of this service; did you mean %s? (names are case-sensitive)",
+				quote(name), p.Name)
+		}
+	}
+	return newFieldError("name", "unknown", "%s is not a server parameter of this service", quote(name))
+}
+
+// booleanSpellings are the accepted boolean values (case-insensitive).
+var booleanSpellings = []string{"on", "off", "true", "false"}
+
+// floatPattern is a plain decimal number; Go's ParseFloat would also take hex, Inf and NaN.
+var floatPattern = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+
+// ValidateParameterValue checks a value for parameter name (field "value"; an unknown name is reported on
+// field "name"). Values never contain control characters, single quotes or backslashes, because the cloud
+// writes them into postgresql.conf.
+func ValidateParameterValue(name, value string) *FieldError {
+	p, ok := LookupParameter(name)
+	if !ok {
+		return ValidateParameterName(name)
+	}
+	if p.ReadOnly {
+		return newFieldError("value", "read_only", "cannot be set: %s is read-only on this service (it stays %s)",
+			p.Name, quote(p.Default))
+	}
+	if hasControl(value) || strings.ContainsAny(value, `'\`) {
+		return newFieldError("value", "characters",
+			"for %s must not contain control characters (such as newline or NUL), single quotes or backslashes; got %s",
+			p.Name, quote(value))
+	}
+	return validateTypedValue(p, value)
+}
+
+func validateTypedValue(p Parameter, value string) *FieldError {
+	switch p.Type {
+	case ParameterTypeBoolean:
+		if !containsFold(booleanSpellings, value) {
+			return valueError(p, value, "must be one of on, off, true, false (case-insensitive)")
+		}
+	case ParameterTypeInteger:
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || n < p.Min || n > p.Max {
+			return valueError(p, value, "must be an integer between "+strconv.FormatInt(p.Min, 10)+" and "+
+				strconv.FormatInt(p.Max, 10)+unitSuffix(p))
+		}
+	case ParameterTypeNumeric:
+		f, err := strconv.ParseFloat(value, 64)
+		if !floatPattern.MatchString(value) || err != nil || math.IsInf(f, 0) || f < float64(p.Min) || f > float64(p.Max) {
+			return valueError(p, value, "must be a number between "+strconv.FormatInt(p.Min, 10)+" and "+
+				strconv.FormatInt(p.Max, 10))
+		}
+	case ParameterTypeEnumeration:
+		if !inList(value, p.Allowed) {
+			return valueError(p, value, "must be one of "+joinValues(p.Allowed)+" (case-sensitive)")
+		}
+	case ParameterTypeSet:
+		return validateSetValue(p, value)
+	case ParameterTypeString:
+		if re := patterns[p.Name]; re != nil && !re.MatchString(value) {
+			return valueError(p, value, "must match the pattern "+p.Pattern)
+		}
+	}
+	return nil
+}
+
+// validateSetValue checks a comma-separated subset of p.Allowed: members match case-insensitively, spaces
+// around commas are ignored, empty members and duplicates are refused. An empty value is the empty set.
+func validateSetValue(p Parameter, value string) *FieldError {
+	if strings.TrimSpace(value) == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, item := range strings.Split(value, ",") {
+		member, ok := canonicalMember(p.Allowed, strings.TrimSpace(item))
+		switch {
+		case !ok:
+			return valueError(p, value, "must be a comma-separated list of "+joinValues(p.Allowed)+
+				"; "+quote(strings.TrimSpace(item))+" is not one of them")
+		case seen[member]:
+			return valueError(p, value, "must not list "+member+" twice")
+		}
+		seen[member] = true
+	}
+	return nil
+}
+
+// NormalizeParameterValue returns the spelling of a valid value the cloud writes into postgresql.conf:
+// booleans as on/off, integers in canonical decimal, set members in catalog spelling joined by ",".
+// Other values, and invalid ones, are returned unchanged. The API stores and returns the user's own
+// spelling, so Terraform never sees a difference.
+func NormalizeParameterValue(name, value string) string {
+	p, ok := LookupParameter(name)
+	if !ok || ValidateParameterValue(name, value) != nil {
+		return value
+	}
+	switch p.Type {
+	case ParameterTypeBoolean:
+		if strings.EqualFold(value, "on") || strings.EqualFold(value, "true") {
+			return "on"
+		}
+		return "off"
+	case ParameterTypeInteger:
+		n, _ := strconv.ParseInt(value, 10, 64)
+		return strconv.FormatInt(n, 10)
+	case ParameterTypeSet:
+		return normalizeSet(p, value)
+	}
+	return value
+}
+
+func normalizeSet(p Parameter, value string) string {
+	if strings.TrimSpace(value) == "" {
+		return ""
+	}
+	var members []string
+	for _, item := range strings.Split(value, ",") {
+		m, _ := canonicalMember(p.Allowed, strings.TrimSpace(item))
+		members = append(members, m)
+	}
+	return strings.Join(members, ",")
+}
+
+func canonicalMember(allowed []string, item string) (string, bool) {
+	for _, a := range allowed {
+		if strings.EqualFold(a, item) {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+func containsFold(values []string, v string) bool {
+	_, ok := canonicalMember(values, v)
+	return ok
+}
+
+func unitSuffix(p Parameter) string {
+	if p.Unit == "" {
+		return ""
+	}
+	return " (" + p.Unit + ", without a unit suffix)"
+}
+
+func valueError(p Parameter, value, rule string) *FieldError {
+	return newFieldError("value", "allowed_values", "for %s %s; got %s", p.Name, rule, quote(value))
+}

@@ -1,0 +1,257 @@
+package spec
+
+import "time"
+
+// HighAvailability is the high_availability block.
+type HighAvailability struct {
+	Mode        string
+	StandbyZone string
+}
+
+// MaintenanceWindow is the maintenance_window block (UTC; day 0 = Sunday).
+type MaintenanceWindow struct {
+	DayOfWeek, StartHour, StartMinute int64
+}
+
+// ServerConfig is the desired configuration of a flexpg_server, as the provider plans it and as the API
+// receives it. Zero values mean "not set": StorageMB 0 → DefaultStorageMB, StorageTier "" → the size's
+// default tier, BackupRetentionDays 0 → DefaultBackupRetentionDays, Version "" → DefaultVersion,
+// CreateMode "" → CreateModeDefault, State "" → StateReady; HA and Maintenance nil mean no block.
+type ServerConfig struct {
+	Name, Location, Zone, Version, SKUName string
+	StorageMB                              int64
+	StorageTier                            string
+	AutoGrowEnabled                        bool
+	AdministratorLogin                     string
+	// AdministratorPassword holds administrator_password or, for the write-only variant, the
+	// administrator_password_wo value. It is never echoed in any message.
+	AdministratorPassword      string
+	BackupRetentionDays        int64
+	GeoRedundantBackupEnabled  bool
+	HA                         *HighAvailability
+	Maintenance                *MaintenanceWindow
+	DelegatedSubnetID          string
+	PrivateDNSZoneID           string
+	PublicNetworkAccessEnabled bool
+	CreateMode                 string
+	SourceServerID             string
+	PointInTimeRestoreTime     string
+	State                      string
+}
+
+// WithDefaults returns c with every unset field that has a default filled in. A storage tier is only filled
+// in when the size is a catalog size.
+func (c ServerConfig) WithDefaults() ServerConfig {
+	if c.StorageMB == 0 {
+		c.StorageMB = DefaultStorageMB
+	}
+	if c.StorageTier == "" {
+		c.StorageTier, _ = DefaultStorageTier(c.StorageMB)
+	}
+	if c.BackupRetentionDays == 0 {
+		c.BackupRetentionDays = DefaultBackupRetentionDays
+	}
+	if c.Version == "" {
+		c.Version = DefaultVersion
+	}
+	if c.CreateMode == "" {
+		c.CreateMode = CreateModeDefault
+	}
+	if c.State == "" {
+		c.State = StateReady
+	}
+	return c
+}
+
+// IsPrivate reports whether the server uses private access (a delegated subnet).
+func (c ServerConfig) IsPrivate() bool { return c.DelegatedSubnetID != "" }
+
+// ValidateServer checks every rule the configuration alone decides, for a create or as the desired state of
+// an update. Set fields get their single-field rules; then the cross-field rules (tier for size, HA against
+// tier and region, credentials per create mode, networking) run on the values with defaults applied.
+//
+// Requirement rules have Rule "<field>.required". At plan time, drop errors on attributes whose values are
+// unknown with FieldErrors.Without.
+func ValidateServer(c ServerConfig) FieldErrors {
+	var errs FieldErrors
+	validateServerFields(&errs, c)
+	d := c.WithDefaults()
+	validateCredentials(&errs, d)
+	validateRestore(&errs, d)
+	validateHA(&errs, d)
+	validateNetwork(&errs, d)
+	return errs
+}
+
+// validateServerFields runs the single-field rules of every set field.
+func validateServerFields(errs *FieldErrors, c ServerConfig) {
+	requireThen(errs, "name", c.Name, ValidateServerName)
+	requireThen(errs, "location", c.Location, ValidateLocation)
+	errs.Add(ValidateZone(c.Location, c.Zone))
+	if c.Version != "" {
+		errs.Add(ValidateVersion(c.Version))
+	}
+	if c.SKUName != "" {
+		errs.Add(ValidateSKUName(c.SKUName))
+	} else if c.CreateMode == "" || c.CreateMode == CreateModeDefault {
+		// A restored server takes its SKU from the source when none is given.
+		errs.Add(required("sku_name", "when create_mode is Default"))
+	}
+	if c.StorageMB != 0 {
+		errs.Add(ValidateStorageMB(c.StorageMB))
+	}
+	if c.StorageTier != "" {
+		errs.Add(ValidateStorageTier(c.StorageMB, c.StorageTier))
+	}
+	if c.BackupRetentionDays != 0 {
+		errs.Add(ValidateBackupRetentionDays(c.BackupRetentionDays))
+	}
+	if c.Maintenance != nil {
+		errs.AddAll(ValidateMaintenanceWindow(c.Maintenance.DayOfWeek, c.Maintenance.StartHour, c.Maintenance.StartMinute))
+	}
+	if c.CreateMode != "" {
+		errs.Add(ValidateCreateMode(c.CreateMode))
+	}
+	if c.State != "" {
+		errs.Add(ValidateState(c.State))
+	}
+}
+
+// validateCredentials: a new (Default mode) server needs an admin login and password; a restored server
+// inherits both from its source. Given values are always checked.
+func validateCredentials(errs *FieldErrors, d ServerConfig) {
+	isDefault := d.CreateMode == CreateModeDefault
+	switch {
+	case d.AdministratorLogin != "":
+		errs.Add(ValidateAdministratorLogin(d.AdministratorLogin))
+	case isDefault:
+		errs.Add(required("administrator_login", "when create_mode is Default"))
+	}
+	switch {
+	case d.AdministratorPassword != "":
+		errs.Add(ValidateAdministratorPassword(d.AdministratorPassword))
+	case isDefault:
+		errs.Add(required("administrator_password",
+			"when create_mode is Default (set administrator_password or administrator_password_wo)"))
+	}
+}
+
+// validateRestore: PointInTimeRestore needs a source server and an RFC 3339 time; Default mode takes neither.
+func validateRestore(errs *FieldErrors, d ServerConfig) {
+	if d.CreateMode != CreateModePointInTimeRestore {
+		if d.CreateMode != CreateModeDefault {
+			return // invalid create_mode, already reported
+		}
+		if d.SourceServerID != "" {
+			errs.Add(newFieldError("source_server_id", "restore_only",
+				"is only used with create_mode PointInTimeRestore; remove it or set create_mode"))
+		}
+		if d.PointInTimeRestoreTime != "" {
+			errs.Add(newFieldError("point_in_time_restore_time_in_utc", "restore_only",
+				"is only used with create_mode PointInTimeRestore; remove it or set create_mode"))
+		}
+		return
+	}
+	if d.SourceServerID == "" {
+		errs.Add(required("source_server_id", "when create_mode is PointInTimeRestore"))
+	} else if _, err := ParseServerID(d.SourceServerID); err != nil {
+		errs.Add(newFieldError("source_server_id", "format", "must be a server ID of the form /flexibleServers/<name>; got %s",
+			quote(d.SourceServerID)))
+	}
+	if d.PointInTimeRestoreTime == "" {
+		errs.Add(required("point_in_time_restore_time_in_utc", "when create_mode is PointInTimeRestore"))
+	} else if _, err := time.Parse(time.RFC3339, d.PointInTimeRestoreTime); err != nil {
+		errs.Add(newFieldError("point_in_time_restore_time_in_utc", "format",
+			"must be an RFC 3339 time such as 2025-01-31T12:00:00Z; got %s", quote(d.PointInTimeRestoreTime)))
+	}
+}
+
+// validateHA checks the high_availability block against the SKU tier, the region and the zones.
+func validateHA(errs *FieldErrors, d ServerConfig) {
+	if d.HA == nil {
+		return
+	}
+	if d.HA.Mode == "" {
+		errs.Add(required("high_availability.mode", "in a high_availability block"))
+		return
+	}
+	if e := ValidateHAMode(d.HA.Mode); e != nil {
+		errs.Add(e)
+		return
+	}
+	if sku, ok := LookupSKU(d.SKUName); ok && sku.Tier == TierBurstable {
+		errs.Add(newFieldError("high_availability.mode", "not_burstable",
+			"is not available on the Burstable tier (sku_name %s); choose a GeneralPurpose or MemoryOptimized SKU or remove the high_availability block",
+			d.SKUName))
+	}
+	region, regionOK := LookupRegion(d.Location)
+	if regionOK && d.HA.Mode == HAModeZoneRedundant && !region.ZoneRedundantHA {
+		errs.Add(newFieldError("high_availability.mode", "zone_redundant_region",
+			"ZoneRedundant is not available in region %s, which has no zone-redundant HA; use SameZone or a region with zone-redundant HA",
+			region.Name))
+	}
+	validateStandbyZone(errs, d)
+}
+
+func validateStandbyZone(errs *FieldErrors, d ServerConfig) {
+	const field = "high_availability.standby_availability_zone"
+	standby := d.HA.StandbyZone
+	if standby == "" {
+		return
+	}
+	if e := validateZoneField(field, d.Location, standby); e != nil {
+		errs.Add(e)
+		return
+	}
+	switch {
+	case d.Zone == "":
+		return
+	case d.HA.Mode == HAModeZoneRedundant && standby == d.Zone:
+		errs.Add(newFieldError(field, "differs_from_zone",
+			"must differ from zone %s for ZoneRedundant HA, which keeps the standby in another zone; got %s", d.Zone, quote(standby)))
+	case d.HA.Mode == HAModeSameZone && standby != d.Zone:
+		errs.Add(newFieldError(field, "same_zone",
+			"must equal zone %s for SameZone HA, which keeps the standby in the primary's zone; got %s (or use ZoneRedundant)",
+			d.Zone, quote(standby)))
+	}
+}
+
+// validateNetwork checks the private-access pair. Deeper networking rules (subnet delegation, VNet region,
+// DNS zone suffix) need the cloud's state and are checked at apply time.
+func validateNetwork(errs *FieldErrors, d ServerConfig) {
+	if d.DelegatedSubnetID != "" {
+		if _, _, err := ParseSubnetID(d.DelegatedSubnetID); err != nil {
+			errs.Add(newFieldError("delegated_subnet_id", "format",
+				"must be a subnet ID of the form /virtualNetworks/<vnet>/subnets/<subnet>; got %s", quote(d.DelegatedSubnetID)))
+		}
+		if d.PrivateDNSZoneID == "" {
+			errs.Add(required("private_dns_zone_id", "when delegated_subnet_id is set (private access)"))
+		}
+		if d.PublicNetworkAccessEnabled {
+			errs.Add(newFieldError("public_network_access_enabled", "private_server",
+				"must be false for a private-access server (delegated_subnet_id is set); a private server has no public endpoint"))
+		}
+	}
+	if d.PrivateDNSZoneID != "" {
+		if _, err := ParsePrivateDNSZoneID(d.PrivateDNSZoneID); err != nil {
+			errs.Add(newFieldError("private_dns_zone_id", "format",
+				"must be a private DNS zone ID of the form /privateDnsZones/<zone>; got %s", quote(d.PrivateDNSZoneID)))
+		}
+	}
+}
+
+// requireThen reports a missing value, or runs check on a present one.
+func requireThen(errs *FieldErrors, field, v string, check func(string) *FieldError) {
+	if v == "" {
+		errs.Add(required(field, ""))
+		return
+	}
+	errs.Add(check(v))
+}
+
+func required(field, when string) *FieldError {
+	if when != "" {
+		when = " " + when
+	}
+	return newFieldError(field, "required", "is required%s", when)
+}
