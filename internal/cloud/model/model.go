@@ -1,0 +1,173 @@
+// Package model holds the JSON documents of the cloud's HTTP API. The API handlers and the typed client both
+// use these types, so the wire format is defined once. Field names follow the Terraform attribute names.
+package model
+
+import "time"
+
+// APIVersion is the path prefix of every API route.
+const APIVersion = "/v1"
+
+// Health is returned by GET /v1/health (no token required) so callers can find out whether a cloud answers.
+type Health struct {
+	CloudID string `json:"cloud_id"`
+	Version string `json:"version"`
+}
+
+// HighAvailability is the server's HA request.
+type HighAvailability struct {
+	Mode                    string `json:"mode"`
+	StandbyAvailabilityZone string `json:"standby_availability_zone,omitempty"`
+}
+
+// MaintenanceWindow is a custom weekly maintenance window (UTC).
+type MaintenanceWindow struct {
+	DayOfWeek   int `json:"day_of_week"`
+	StartHour   int `json:"start_hour"`
+	StartMinute int `json:"start_minute"`
+}
+
+// Server is a flexible server. In a PUT body the computed fields are ignored; AdministratorPassword is
+// accepted only in requests and never returned.
+type Server struct {
+	ID                          string             `json:"id,omitempty"`
+	Name                        string             `json:"name"`
+	Location                    string             `json:"location"`
+	Zone                        string             `json:"zone,omitempty"`
+	Version                     string             `json:"version"`
+	SKUName                     string             `json:"sku_name"`
+	StorageMB                   int64              `json:"storage_mb,omitempty"`
+	StorageTier                 string             `json:"storage_tier,omitempty"`
+	AutoGrowEnabled             bool               `json:"auto_grow_enabled"`
+	AdministratorLogin          string             `json:"administrator_login"`
+	AdministratorPassword       string             `json:"administrator_password,omitempty"`
+	BackupRetentionDays         int                `json:"backup_retention_days,omitempty"`
+	GeoRedundantBackupEnabled   bool               `json:"geo_redundant_backup_enabled"`
+	HighAvailability            *HighAvailability  `json:"high_availability,omitempty"`
+	MaintenanceWindow           *MaintenanceWindow `json:"maintenance_window,omitempty"`
+	DelegatedSubnetID           string             `json:"delegated_subnet_id,omitempty"`
+	PrivateDNSZoneID            string             `json:"private_dns_zone_id,omitempty"`
+	PublicNetworkAccessEnabled  *bool              `json:"public_network_access_enabled,omitempty"`
+	CreateMode                  string             `json:"create_mode,omitempty"`
+	SourceServerID              string             `json:"source_server_id,omitempty"`
+	PointInTimeRestoreTimeInUTC string             `json:"point_in_time_restore_time_in_utc,omitempty"`
+	State                       string             `json:"state,omitempty"` // desired (Ready|Stopped) in requests, observed in responses
+	Tags                        map[string]string  `json:"tags,omitempty"`
+
+	// Computed by the cloud.
+	FQDN                string `json:"fqdn,omitempty"`
+	Host                string `json:"host,omitempty"`
+	Port                int    `json:"port,omitempty"`
+	HAState             string `json:"ha_state,omitempty"`
+	StandbyZone         string `json:"standby_zone,omitempty"`
+	EarliestRestoreTime string `json:"earliest_restore_time,omitempty"`
+	ReplicaCapacity     int    `json:"replica_capacity,omitempty"`
+	ProvisioningState   string `json:"provisioning_state,omitempty"` // Provisioning, Succeeded, Updating, Deleting, Failed
+}
+
+// FirewallRule allows an IPv4 range to reach a public-access server.
+type FirewallRule struct {
+	ID             string `json:"id,omitempty"`
+	Name           string `json:"name"`
+	ServerName     string `json:"server_name,omitempty"`
+	StartIPAddress string `json:"start_ip_address"`
+	EndIPAddress   string `json:"end_ip_address"`
+}
+
+// Configuration is one server parameter, in the shape of the service's configuration resource.
+type Configuration struct {
+	ID                     string `json:"id,omitempty"`
+	Name                   string `json:"name"`
+	Value                  string `json:"value"`
+	DefaultValue           string `json:"default_value,omitempty"`
+	Source                 string `json:"source,omitempty"` // system-default | user-override
+	DataType               string `json:"data_type,omitempty"`
+	AllowedValues          string `json:"allowed_values,omitempty"`
+	Unit                   string `json:"unit,omitempty"`
+	Description            string `json:"description,omitempty"`
+	IsDynamicConfig        bool   `json:"is_dynamic_config"`
+	IsReadOnly             bool   `json:"is_read_only"`
+	IsConfigPendingRestart bool   `json:"is_config_pending_restart"`
+}
+
+// Database is a database on a server.
+type Database struct {
+	ID         string `json:"id,omitempty"`
+	Name       string `json:"name"`
+	ServerName string `json:"server_name,omitempty"`
+	Charset    string `json:"charset,omitempty"`
+	Collation  string `json:"collation,omitempty"`
+}
+
+// CACertificate is the cloud CA that signs every server certificate.
+type CACertificate struct {
+	CertificatePEM string `json:"certificate_pem"`
+}
+
+// Operation statuses.
+const (
+	OperationRunning   = "Running"
+	OperationSucceeded = "Succeeded"
+	OperationFailed    = "Failed"
+)
+
+// Operation is an asynchronous mutation. Every 202 response carries one; clients poll GET /v1/operations/{id}.
+type Operation struct {
+	ID         string     `json:"id"`
+	Kind       string     `json:"kind"`        // e.g. server.create, server.scale, firewall.put
+	ResourceID string     `json:"resource_id"` // the resource the operation acts on
+	Status     string     `json:"status"`
+	Step       string     `json:"step,omitempty"` // name of the step in progress, for progress output
+	Error      *Error     `json:"error,omitempty"`
+	StartedAt  time.Time  `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+}
+
+// Error is the body of every 4xx/5xx response (wrapped as {"error": ...}) and of a failed operation.
+type Error struct {
+	Code    string        `json:"code"`            // e.g. InvalidParameter, NotFound, Conflict, ServerBusy
+	Message string        `json:"message"`         // says the rule and the fix
+	Field   string        `json:"field,omitempty"` // attribute path, e.g. storage_mb or maintenance_window.start_hour
+	Details []FieldDetail `json:"details,omitempty"`
+}
+
+// FieldDetail is one invalid field of a request that broke several rules.
+type FieldDetail struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ErrorResponse is the envelope of an error body.
+type ErrorResponse struct {
+	Error Error `json:"error"`
+}
+
+// Error codes.
+const (
+	CodeInvalidParameter = "InvalidParameter"
+	CodeNotFound         = "NotFound"
+	CodeAlreadyExists    = "AlreadyExists"
+	CodeServerBusy       = "ServerBusy" // another operation is running on the server: 409
+	CodeConflict         = "Conflict"   // the request conflicts with the resource's state: 409
+	CodeUnauthorized     = "Unauthorized"
+	CodeInternal         = "InternalError"
+)
+
+// EngineObject is a container, volume or network on the machine's engine.
+type EngineObject struct {
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	Resource string `json:"resource,omitempty"`
+	CloudID  string `json:"cloud_id,omitempty"`
+	Reason   string `json:"reason,omitempty"` // why it is listed as unowned
+}
+
+// Status is returned by GET /v1/status: the cloud's own view of what it owns on the machine.
+type Status struct {
+	CloudID           string         `json:"cloud_id"`
+	Version           string         `json:"version"`
+	Servers           int            `json:"servers"`
+	RunningOperations int            `json:"running_operations"`
+	Owned             []EngineObject `json:"owned"`
+	Unowned           []EngineObject `json:"unowned"` // labelled for this cloud but belonging to no resource
+	OtherClouds       []EngineObject `json:"other_clouds,omitempty"`
+}

@@ -1,0 +1,371 @@
+package fake
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
+)
+
+// fcontainer is one container: its spec, state, network attachments and the files copied into it.
+type fcontainer struct {
+	id        string
+	spec      runtime.ContainerSpec
+	status    string
+	running   bool
+	paused    bool
+	exitCode  int
+	startedAt time.Time
+	nanoCPUs  int64
+	memory    int64
+	endpoints map[string]endpoint // by network name
+	files     map[string]runtime.File
+	logs      []byte
+}
+
+// endpoint is a container's attachment to one network.
+type endpoint struct {
+	networkID string
+	addr      netip.Addr
+	aliases   []string
+}
+
+// container finds a container by name or ID. Callers hold f.mu.
+func (f *Runtime) container(ref string) (*fcontainer, bool) {
+	if c, ok := f.containers[ref]; ok {
+		return c, true
+	}
+	for _, c := range f.containers {
+		if c.id == ref {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+// mustContainer is container with the not-found error callers return.
+func (f *Runtime) mustContainer(ref string) (*fcontainer, error) {
+	c, ok := f.container(ref)
+	if !ok {
+		return nil, notFound("container", ref)
+	}
+	return c, nil
+}
+
+func (c *fcontainer) attach(n *fnetwork, aliases []string, ipv4 string) error {
+	addr, err := n.reserve(c.spec.Name, ipv4)
+	if err != nil {
+		return err
+	}
+	c.endpoints[n.info.Name] = endpoint{networkID: n.info.ID, addr: addr, aliases: slices.Clone(aliases)}
+	return nil
+}
+
+func (c *fcontainer) detach(n *fnetwork) {
+	ep, ok := c.endpoints[n.info.Name]
+	if !ok {
+		return
+	}
+	if ep.networkID == n.info.ID {
+		delete(n.used, ep.addr)
+	}
+	delete(c.endpoints, n.info.Name)
+}
+
+// CreateContainer creates a container in state "created", or returns the existing one's ID when it has
+// the same owner. The image must be in ImageRefs and the network must exist; a missing volume is created
+// without labels, as Docker does.
+func (f *Runtime) CreateContainer(ctx context.Context, spec runtime.ContainerSpec) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "CreateContainer", spec.Name); err != nil {
+		return "", err
+	}
+	if c, ok := f.containers[spec.Name]; ok {
+		if !sameOwner(c.spec.Labels, spec.Labels) {
+			return "", conflict("container", spec.Name, c.spec.Labels)
+		}
+		return c.id, nil
+	}
+	c, err := f.newContainer(spec)
+	if err != nil {
+		return "", err
+	}
+	f.containers[spec.Name] = c
+	return c.id, nil
+}
+
+// newContainer validates a spec and builds its container, reserving its address. Callers hold f.mu.
+func (f *Runtime) newContainer(spec runtime.ContainerSpec) (*fcontainer, error) {
+	if spec.Name == "" {
+		return nil, fmt.Errorf("fake: container needs a name")
+	}
+	if !f.ImageRefs[spec.Image] {
+		return nil, notFound("image", spec.Image)
+	}
+	var n *fnetwork
+	if spec.Network != "" {
+		var ok bool
+		if n, ok = f.network(spec.Network); !ok {
+			return nil, notFound("network", spec.Network)
+		}
+	}
+	spec = cloneSpec(spec)
+	c := &fcontainer{
+		id: f.newID("container", spec.Name), spec: spec, status: "created",
+		nanoCPUs: spec.NanoCPUs, memory: spec.MemoryByte,
+		endpoints: map[string]endpoint{}, files: map[string]runtime.File{},
+	}
+	if n != nil {
+		if err := c.attach(n, spec.Aliases, spec.IPv4); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range spec.Mounts {
+		if _, ok := f.volumes[m.Volume]; !ok {
+			f.volumes[m.Volume] = &fvolume{name: m.Volume, labels: runtime.Labels{}}
+		}
+	}
+	return c, nil
+}
+
+func cloneSpec(s runtime.ContainerSpec) runtime.ContainerSpec {
+	s.Cmd, s.Env, s.Aliases = slices.Clone(s.Cmd), slices.Clone(s.Env), slices.Clone(s.Aliases)
+	s.DNS, s.Mounts, s.CapAdd = slices.Clone(s.DNS), slices.Clone(s.Mounts), slices.Clone(s.CapAdd)
+	s.Labels = copyLabels(s.Labels)
+	return s
+}
+
+// CopyFiles stores files in the container, any state; read them back with File.
+func (f *Runtime) CopyFiles(ctx context.Context, container string, files []runtime.File) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "CopyFiles", container); err != nil {
+		return err
+	}
+	c, err := f.mustContainer(container)
+	if err != nil {
+		return err
+	}
+	for _, file := range files {
+		if !path.IsAbs(file.Path) || path.Clean(file.Path) == "/" {
+			return fmt.Errorf("fake: copy file %q: path must be absolute and name a file", file.Path)
+		}
+	}
+	for _, file := range files {
+		file.Path = path.Clean(file.Path)
+		file.Content = slices.Clone(file.Content)
+		c.files[file.Path] = file
+	}
+	return nil
+}
+
+// StartContainer marks a container running; a running one is left alone, a paused one is ErrConflict, and
+// one whose network was removed meanwhile is ErrNotFound.
+func (f *Runtime) StartContainer(ctx context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "StartContainer", name); err != nil {
+		return err
+	}
+	c, err := f.mustContainer(name)
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.paused:
+		return stateConflict("container", name, "is paused")
+	case c.running:
+		return nil
+	}
+	for netName, ep := range c.endpoints {
+		if n, ok := f.networks[netName]; !ok || n.info.ID != ep.networkID {
+			return notFound("network", netName)
+		}
+	}
+	c.running, c.status, c.exitCode, c.startedAt = true, "running", 0, f.now()
+	return nil
+}
+
+// StopContainer stops a running or paused container with exit code 0 (a graceful stop); a stopped one is
+// left alone. An auto-remove container disappears.
+func (f *Runtime) StopContainer(ctx context.Context, name string, grace time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "StopContainer", name); err != nil {
+		return err
+	}
+	c, err := f.mustContainer(name)
+	if err != nil {
+		return err
+	}
+	if c.running {
+		f.exit(c, 0)
+	}
+	return nil
+}
+
+// exit ends a container's process with code. Callers hold f.mu.
+func (f *Runtime) exit(c *fcontainer, code int) {
+	c.running, c.paused, c.status, c.exitCode = false, false, "exited", code
+	if c.spec.AutoRemove {
+		f.removeContainer(c)
+	}
+}
+
+// KillContainer signals a running container. SIGKILL (also "" and "KILL") ends it with 137; SIGTERM,
+// SIGINT and SIGQUIT are taken as a graceful shutdown (exit 0); other signals change nothing. A container
+// that is not running gives ErrConflict, as in Docker.
+func (f *Runtime) KillContainer(ctx context.Context, name string, signal string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "KillContainer", name, signalName(signal)); err != nil {
+		return err
+	}
+	c, err := f.mustContainer(name)
+	if err != nil {
+		return err
+	}
+	if !c.running {
+		return stateConflict("container", name, "is not running")
+	}
+	switch signalName(signal) {
+	case "SIGKILL":
+		f.exit(c, 137)
+	case "SIGTERM", "SIGINT", "SIGQUIT":
+		f.exit(c, 0)
+	}
+	return nil
+}
+
+// signalName normalises "kill", "KILL", "9" and "" to "SIGKILL", and so on for the signals the fake knows.
+func signalName(s string) string {
+	s = strings.ToUpper(s)
+	switch s {
+	case "", "9", "KILL":
+		return "SIGKILL"
+	case "15":
+		return "SIGTERM"
+	case "2":
+		return "SIGINT"
+	case "3":
+		return "SIGQUIT"
+	}
+	if !strings.HasPrefix(s, "SIG") {
+		return "SIG" + s
+	}
+	return s
+}
+
+// PauseContainer freezes a running container; anything else is ErrConflict.
+func (f *Runtime) PauseContainer(ctx context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "PauseContainer", name); err != nil {
+		return err
+	}
+	c, err := f.mustContainer(name)
+	if err != nil {
+		return err
+	}
+	if !c.running || c.paused {
+		return stateConflict("container", name, "is not running or already paused")
+	}
+	c.paused, c.status = true, "paused"
+	return nil
+}
+
+// UnpauseContainer thaws a paused container; anything else is ErrConflict.
+func (f *Runtime) UnpauseContainer(ctx context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "UnpauseContainer", name); err != nil {
+		return err
+	}
+	c, err := f.mustContainer(name)
+	if err != nil {
+		return err
+	}
+	if !c.paused {
+		return stateConflict("container", name, "is not paused")
+	}
+	c.paused, c.status = false, "running"
+	return nil
+}
+
+// RemoveContainer removes a container in any state and frees its addresses; a missing one is success.
+func (f *Runtime) RemoveContainer(ctx context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "RemoveContainer", name); err != nil {
+		return err
+	}
+	if c, ok := f.container(name); ok {
+		f.removeContainer(c)
+	}
+	return nil
+}
+
+// removeContainer drops a container and releases its addresses. Callers hold f.mu.
+func (f *Runtime) removeContainer(c *fcontainer) {
+	for netName := range c.endpoints {
+		if n, ok := f.networks[netName]; ok {
+			c.detach(n)
+		}
+	}
+	delete(f.containers, c.spec.Name)
+}
+
+// InspectContainer reports a container. IPs has an entry per attached network, empty unless it runs.
+func (f *Runtime) InspectContainer(ctx context.Context, name string) (runtime.ContainerInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "InspectContainer", name); err != nil {
+		return runtime.ContainerInfo{}, err
+	}
+	c, err := f.mustContainer(name)
+	if err != nil {
+		return runtime.ContainerInfo{}, err
+	}
+	return c.info(), nil
+}
+
+func (c *fcontainer) info() runtime.ContainerInfo {
+	info := runtime.ContainerInfo{
+		ID: c.id, Name: c.spec.Name, Image: c.spec.Image,
+		Running: c.running, Paused: c.paused, Status: c.status, ExitCode: c.exitCode, StartedAt: c.startedAt,
+		IPs: map[string]string{}, Labels: copyLabels(c.spec.Labels), NanoCPUs: c.nanoCPUs, MemoryByte: c.memory,
+	}
+	for netName, ep := range c.endpoints {
+		info.IPs[netName] = ""
+		if c.running {
+			info.IPs[netName] = ep.addr.String()
+		}
+	}
+	return info
+}
+
+// UpdateResources changes the limits; like Docker, a value of 0 leaves that limit unchanged.
+func (f *Runtime) UpdateResources(ctx context.Context, name string, nanoCPUs, memoryByte int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter(ctx, "UpdateResources", name); err != nil {
+		return err
+	}
+	c, err := f.mustContainer(name)
+	if err != nil {
+		return err
+	}
+	if nanoCPUs != 0 {
+		c.nanoCPUs = nanoCPUs
+	}
+	if memoryByte != 0 {
+		c.memory = memoryByte
+	}
+	return nil
+}
