@@ -1,0 +1,36 @@
+package controller
+
+import (
+	"context"
+	"crypto/tls"
+)
+
+// ImageSource provides the PostgreSQL image of a major version, building it when it is missing.
+type ImageSource interface {
+	Ensure(ctx context.Context, major string) (string, error)
+}
+
+// Postgres opens management sessions to server instances. The real one speaks pgx over TLS with the
+// cloud's client certificate; unit tests use a fake.
+type Postgres interface {
+	// Connect waits (until ctx's deadline) for the instance at host:5432 to accept a management session.
+	Connect(ctx context.Context, host string, tlsConfig *tls.Config) (Session, error)
+}
+
+// Session is one management connection to an instance, as the cloud's internal superuser.
+type Session interface {
+	EnsureAdmin(ctx context.Context, login, verifier string) error
+	SetPassword(ctx context.Context, login, verifier string) error
+	CreateDatabase(ctx context.Context, name, charset, collation, owner string) error
+	DropDatabase(ctx context.Context, name string) error
+	Reload(ctx context.Context) error
+	Close(ctx context.Context) error
+}
+
+// Endpoints is the host-side gateway as the controller uses it.
+type Endpoints interface {
+	OpenEndpoint(name string, port int, backend string, policy EndpointPolicy) error
+	SetBackend(name, backend string) error
+	SetPolicy(name string, policy EndpointPolicy) error
+	CloseEndpoint(name string) error
+}

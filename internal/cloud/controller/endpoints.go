@@ -1,0 +1,127 @@
+package controller
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/netip"
+	"strconv"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+// EndpointPolicy is who may use a host endpoint.
+type EndpointPolicy struct {
+	Allow                  []netip.Prefix // real client addresses allowed; empty = nobody
+	RequireSecureTransport bool
+	RefusalTLS             *tls.Config
+}
+
+// firewallPrefixes turns firewall rules into the client prefixes the host endpoint admits. The 0.0.0.0 rule
+// admits the cloud's own services, which never come through the host endpoint, so it adds nothing here.
+func firewallPrefixes(rules []store.FirewallRule) []netip.Prefix {
+	var out []netip.Prefix
+	for _, r := range rules {
+		if spec.AllowsCloudServices(r.Rule.StartIPAddress, r.Rule.EndIPAddress) {
+			continue
+		}
+		prefixes, err := spec.IPv4RangeToPrefixes(r.Rule.StartIPAddress, r.Rule.EndIPAddress)
+		if err == nil {
+			out = append(out, prefixes...)
+		}
+	}
+	return out
+}
+
+func (c *Controller) endpointPolicy(st serverState) (EndpointPolicy, error) {
+	refusal, err := c.refusalTLS(st.server.Spec.Name)
+	if err != nil {
+		return EndpointPolicy{}, err
+	}
+	values := c.effectiveParameters(st.server, st.overrides)
+	return EndpointPolicy{
+		Allow:                  firewallPrefixes(st.rules),
+		RequireSecureTransport: requireSecureTransport(values),
+		RefusalTLS:             refusal,
+	}, nil
+}
+
+// openEndpoint opens (or re-opens) the server's host endpoint on its reserved port.
+func (c *Controller) openEndpoint(ctx context.Context, name string) error {
+	st, err := c.loadServerState(name)
+	if err != nil {
+		return err
+	}
+	policy, err := c.endpointPolicy(st)
+	if err != nil {
+		return err
+	}
+	backend := ""
+	if ip, err := c.instanceAddr(ctx, name); err == nil {
+		backend = net.JoinHostPort(ip, "5432")
+	}
+	return c.cfg.Endpoints.OpenEndpoint(name, st.server.HostPort, backend, policy)
+}
+
+// refreshEndpoint points the endpoint at the container's current address (it changes across restarts).
+func (c *Controller) refreshEndpoint(ctx context.Context, name string) error {
+	ip, err := c.instanceAddr(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := c.cfg.Endpoints.SetBackend(name, net.JoinHostPort(ip, "5432")); err != nil {
+		// Not open yet (e.g. during create): open it.
+		return c.openEndpoint(ctx, name)
+	}
+	return nil
+}
+
+// applyPolicy recomputes the endpoint policy after firewall or parameter changes.
+func (c *Controller) applyPolicy(name string) error {
+	st, err := c.loadServerState(name)
+	if err != nil {
+		return err
+	}
+	policy, err := c.endpointPolicy(st)
+	if err != nil {
+		return err
+	}
+	return c.cfg.Endpoints.SetPolicy(name, policy)
+}
+
+// restoreEndpoints reopens the host endpoints of every server after the cloud starts (the gateway lives in
+// the cloud process), and starts instances that should be running but are not (e.g. after a reboot).
+func (c *Controller) restoreEndpoints(ctx context.Context) error {
+	var servers []store.Server
+	if err := c.store.View(func(tx *store.Tx) error {
+		var err error
+		servers, err = tx.ListServers()
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, s := range servers {
+		if s.HostPort == 0 || s.Phase == store.PhaseProvisioning || s.Phase == store.PhaseDropping {
+			continue // an unfinished create or delete: its operation takes care of it
+		}
+		name := s.Spec.Name
+		if s.Phase == store.PhaseReady && s.ActiveOp == "" {
+			info, err := c.cfg.Runtime.InspectContainer(ctx, c.containerName(name))
+			if err == nil && !info.Running {
+				c.log.Info("starting server whose container is not running", "server", name)
+				if err := c.cfg.Runtime.StartContainer(ctx, c.containerName(name)); err != nil {
+					c.log.Warn("start container", "server", name, "err", err)
+				}
+			} else if errors.Is(err, runtime.ErrNotFound) {
+				c.log.Error("server's container is missing", "server", name)
+			}
+		}
+		if err := c.openEndpoint(ctx, name); err != nil {
+			c.log.Warn("reopen host endpoint", "server", name, "port", strconv.Itoa(s.HostPort), "err", err)
+		}
+	}
+	return nil
+}

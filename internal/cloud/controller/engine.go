@@ -1,0 +1,181 @@
+package controller
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+)
+
+// step is one idempotent unit of an operation. After a crash the operation resumes by re-running the step it
+// was in, so a step must tolerate finding its work already (partly) done.
+type step struct {
+	name string
+	do   func(ctx context.Context, r *run) error
+}
+
+// plan is what an operation does: its steps, the steps that undo a failed attempt (create only), and the
+// final bookkeeping written in the same transaction that marks the operation finished.
+type plan struct {
+	steps    []step
+	rollback []step
+	finish   func(tx *store.Tx, r *run) error // on success
+	abandon  func(tx *store.Tx, r *run) error // on failure, after rollback
+}
+
+// run is one execution of an operation.
+type run struct {
+	c  *Controller
+	op store.Operation
+}
+
+// payload decodes the operation's input.
+func (r *run) payload(v any) error {
+	if len(r.op.Payload) == 0 {
+		return nil
+	}
+	return json.Unmarshal(r.op.Payload, v)
+}
+
+// planFor builds the plan of an operation from its kind.
+func (c *Controller) planFor(op store.Operation) (plan, error) {
+	build, ok := c.kinds[op.Kind]
+	if !ok {
+		return plan{}, fmt.Errorf("unknown operation kind %q", op.Kind)
+	}
+	return build(op)
+}
+
+// execute runs an operation from the step it reached. It returns when the operation has finished or when ctx
+// is cancelled (the cloud is shutting down); in the latter case the operation stays Running and resumes on
+// the next start.
+func (c *Controller) execute(ctx context.Context, op store.Operation) {
+	log := c.log.With("op", op.ID, "kind", op.Kind, "resource", op.ResourceID)
+	p, err := c.planFor(op)
+	if err != nil {
+		c.fail(log, op, plan{}, err)
+		return
+	}
+	r := &run{c: c, op: op}
+	steps := p.steps
+	if op.RollingBack {
+		steps = p.rollback
+	}
+	for r.op.StepIndex < len(steps) {
+		s := steps[r.op.StepIndex]
+		if err := c.enterStep(r, s.name); err != nil {
+			log.Error("persist step", "step", s.name, "err", err)
+			return
+		}
+		log.Debug("step", "step", s.name, "rolling_back", r.op.RollingBack)
+		if s.name == c.cfg.PauseBeforeStep {
+			log.Warn("fault injection: pausing before step until the cloud stops", "step", s.name)
+			<-ctx.Done()
+		}
+		err := s.do(ctx, r)
+		if ctx.Err() != nil {
+			log.Info("operation interrupted; it resumes when the cloud starts again", "step", s.name)
+			return
+		}
+		if err != nil {
+			if r.op.RollingBack || len(p.rollback) == 0 {
+				c.fail(log, r.op, p, stepError(s.name, err))
+				return
+			}
+			log.Warn("step failed; rolling back", "step", s.name, "err", err)
+			r.op.RollingBack = true
+			r.op.StepIndex = 0
+			r.op.Error = toModelError(stepError(s.name, err))
+			steps = p.rollback
+			continue
+		}
+		r.op.StepIndex++
+	}
+	if r.op.RollingBack {
+		c.fail(log, r.op, p, nil)
+		return
+	}
+	c.succeed(log, r, p)
+}
+
+func (c *Controller) enterStep(r *run, name string) error {
+	r.op.Step = name
+	return c.store.Update(func(tx *store.Tx) error { return tx.PutOperation(r.op) })
+}
+
+func (c *Controller) succeed(log *slog.Logger, r *run, p plan) {
+	err := c.store.Update(func(tx *store.Tx) error {
+		if p.finish != nil {
+			if err := p.finish(tx, r); err != nil {
+				return err
+			}
+		}
+		if err := releaseServer(tx, r.op); err != nil {
+			return err
+		}
+		return tx.PutOperation(finished(r.op, model.OperationSucceeded, nil, c.now()))
+	})
+	if err != nil {
+		log.Error("record operation success", "err", err)
+		return
+	}
+	log.Info("operation succeeded")
+}
+
+// fail marks the operation failed. cause is nil when a rollback already recorded the original error.
+func (c *Controller) fail(log *slog.Logger, op store.Operation, p plan, cause error) {
+	merr := op.Error
+	if cause != nil {
+		merr = toModelError(cause)
+	}
+	r := &run{c: c, op: op}
+	err := c.store.Update(func(tx *store.Tx) error {
+		if p.abandon != nil {
+			if err := p.abandon(tx, r); err != nil {
+				return err
+			}
+		}
+		if err := releaseServer(tx, op); err != nil {
+			return err
+		}
+		return tx.PutOperation(finished(op, model.OperationFailed, merr, c.now()))
+	})
+	if err != nil {
+		log.Error("record operation failure", "err", err)
+		return
+	}
+	log.Warn("operation failed", "code", merr.Code, "message", merr.Message)
+}
+
+// releaseServer frees the server's busy slot if this operation holds it. The server may already be gone
+// (a finished delete or a rolled-back create).
+func releaseServer(tx *store.Tx, op store.Operation) error {
+	if op.Server == "" {
+		return nil
+	}
+	s, err := tx.GetServer(op.Server)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if s.ActiveOp != op.ID {
+		return nil
+	}
+	s.ActiveOp = ""
+	return tx.PutServer(s)
+}
+
+func finished(op store.Operation, status string, merr *model.Error, at timeNow) store.Operation {
+	op.Status = status
+	op.Error = merr
+	t := at
+	op.FinishedAt = &t
+	op.Payload = nil // inputs may hold a password verifier; they are not needed once the operation is over
+	return op
+}

@@ -1,0 +1,47 @@
+package controller
+
+import "github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+
+// Operation kinds.
+const (
+	KindServerCreate     = "server.create"
+	KindServerUpdate     = "server.update"
+	KindServerDelete     = "server.delete"
+	KindServerStart      = "server.start"
+	KindServerStop       = "server.stop"
+	KindServerRestart    = "server.restart"
+	KindFirewallPut      = "firewallRule.put"
+	KindFirewallDelete   = "firewallRule.delete"
+	KindConfigurationPut = "configuration.put"
+	KindDatabasePut      = "database.put"
+	KindDatabaseDelete   = "database.delete"
+)
+
+// CreatePayload is the input of a server create.
+type CreatePayload struct {
+	Verifier string `json:"verifier"` // SCRAM verifier of the admin password; never the password itself
+}
+
+// UpdatePayload is the input of a server update: the applied spec it starts from and the desired one.
+type UpdatePayload struct {
+	Old      model.Server `json:"old"`
+	New      model.Server `json:"new"`
+	Verifier string       `json:"verifier,omitempty"` // set when the admin password changes
+}
+
+// FirewallPayload is the input of a firewall rule change.
+type FirewallPayload struct {
+	Rule model.FirewallRule `json:"rule"`
+}
+
+// ConfigurationPayload is the input of a parameter change; Reset restores the default.
+type ConfigurationPayload struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	Reset bool   `json:"reset,omitempty"`
+}
+
+// DatabasePayload is the input of a database change.
+type DatabasePayload struct {
+	Database model.Database `json:"database"`
+}

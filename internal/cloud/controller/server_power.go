@@ -1,0 +1,73 @@
+package controller
+
+import (
+	"context"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+)
+
+// planServerStart starts a stopped server.
+func (c *Controller) planServerStart(op store.Operation) (plan, error) {
+	name := op.Server
+	return plan{
+		steps: []step{{"start", func(ctx context.Context, r *run) error { return c.startInstance(ctx, name) }}},
+		finish: func(tx *store.Tx, r *run) error {
+			return updateServer(tx, name, func(s *store.Server) { markRunning(s) })
+		},
+		abandon: func(tx *store.Tx, r *run) error { return c.settlePhase(tx, name) },
+	}, nil
+}
+
+// planServerStop stops a running server; its data volume stays.
+func (c *Controller) planServerStop(op store.Operation) (plan, error) {
+	name := op.Server
+	return plan{
+		steps: []step{{"stop", func(ctx context.Context, r *run) error { return c.stopInstance(ctx, name) }}},
+		finish: func(tx *store.Tx, r *run) error {
+			return updateServer(tx, name, func(s *store.Server) { c.markStopped(s) })
+		},
+		abandon: func(tx *store.Tx, r *run) error { return c.settlePhase(tx, name) },
+	}, nil
+}
+
+// planServerRestart restarts PostgreSQL (re-rendering its configuration first).
+func (c *Controller) planServerRestart(op store.Operation) (plan, error) {
+	name := op.Server
+	return plan{
+		steps: []step{{"restart", func(ctx context.Context, r *run) error { return c.restartInstance(ctx, name) }}},
+		finish: func(tx *store.Tx, r *run) error {
+			return updateServer(tx, name, func(s *store.Server) { markRunning(s) })
+		},
+		abandon: func(tx *store.Tx, r *run) error { return c.settlePhase(tx, name) },
+	}, nil
+}
+
+func markRunning(s *store.Server) {
+	s.Phase = store.PhaseReady
+	s.Spec.State = store.PhaseReady
+	s.StoppedAt = nil
+}
+
+func (c *Controller) markStopped(s *store.Server) {
+	now := c.now()
+	s.Phase = store.PhaseStopped
+	s.Spec.State = store.PhaseStopped
+	s.StoppedAt = &now
+}
+
+// settlePhase sets the phase from what the container really is after a failed operation.
+func (c *Controller) settlePhase(tx *store.Tx, name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), inspectTimeout)
+	defer cancel()
+	info, err := c.cfg.Runtime.InspectContainer(ctx, c.containerName(name))
+	return updateServer(tx, name, func(s *store.Server) {
+		switch {
+		case err != nil:
+			s.Phase = store.PhaseFailed
+		case info.Running:
+			s.Phase = store.PhaseReady
+		default:
+			s.Phase = store.PhaseStopped
+		}
+	})
+}

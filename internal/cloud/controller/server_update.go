@@ -1,0 +1,92 @@
+package controller
+
+import (
+	"context"
+	"time"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+const inspectTimeout = 10 * time.Second
+
+// planServerUpdate applies a changed spec. The steps present depend on what changed: power state, compute
+// (container limits plus the SKU-derived parameters, which need a restart), and the admin password.
+// Settings that only the service's bookkeeping holds (tags, retention, maintenance window, storage size)
+// take effect by being recorded.
+func (c *Controller) planServerUpdate(op store.Operation) (plan, error) {
+	name := op.Server
+	var p UpdatePayload
+	if err := (&run{op: op}).payload(&p); err != nil {
+		return plan{}, err
+	}
+	starting := p.Old.State == spec.StateStopped && p.New.State != spec.StateStopped
+	stopping := p.Old.State != spec.StateStopped && p.New.State == spec.StateStopped
+	running := p.New.State != spec.StateStopped
+	scaled := p.Old.SKUName != p.New.SKUName
+
+	steps := []step{{"record", func(ctx context.Context, r *run) error {
+		return c.store.Update(func(tx *store.Tx) error {
+			return updateServer(tx, name, func(s *store.Server) { s.Spec = p.New })
+		})
+	}}}
+	if starting {
+		steps = append(steps, step{"start", func(ctx context.Context, r *run) error { return c.startInstance(ctx, name) }})
+	}
+	if scaled {
+		steps = append(steps, step{"scaleCompute", func(ctx context.Context, r *run) error { return c.applyCompute(ctx, name, p.New.SKUName) }})
+	}
+	if p.Verifier != "" {
+		steps = append(steps, step{"adminPassword", func(ctx context.Context, r *run) error {
+			return c.withSession(ctx, name, func(s Session) error { return s.SetPassword(ctx, p.New.AdministratorLogin, p.Verifier) })
+		}})
+	}
+	if scaled && running {
+		steps = append(steps, step{"restart", func(ctx context.Context, r *run) error { return c.restartInstance(ctx, name) }})
+	} else if scaled {
+		steps = append(steps, step{"renderConfig", func(ctx context.Context, r *run) error {
+			st, err := c.loadServerState(name)
+			if err != nil {
+				return err
+			}
+			return c.writeFiles(ctx, st)
+		}})
+	}
+	if stopping {
+		steps = append(steps, step{"stop", func(ctx context.Context, r *run) error { return c.stopInstance(ctx, name) }})
+	}
+	return plan{
+		steps: steps,
+		finish: func(tx *store.Tx, r *run) error {
+			return updateServer(tx, name, func(s *store.Server) {
+				s.Spec = p.New
+				if stopping {
+					c.markStopped(s)
+					return
+				}
+				if p.New.State == spec.StateStopped {
+					s.Phase = store.PhaseStopped // it was stopped before and stays stopped
+					return
+				}
+				markRunning(s)
+			})
+		},
+		abandon: func(tx *store.Tx, r *run) error {
+			if err := updateServer(tx, name, func(s *store.Server) { s.Spec = p.Old }); err != nil {
+				return err
+			}
+			return c.settlePhase(tx, name)
+		},
+	}, nil
+}
+
+// applyCompute changes the container's CPU and memory limits to the scaled SKU.
+func (c *Controller) applyCompute(ctx context.Context, name, skuName string) error {
+	sku, ok := spec.LookupSKU(skuName)
+	if !ok {
+		return &OpError{Code: model.CodeInvalidParameter, Field: "sku_name", Message: "unknown sku_name " + skuName}
+	}
+	compute := spec.ScaledCompute(sku, c.cfg.Scale)
+	return c.cfg.Runtime.UpdateResources(ctx, c.containerName(name), compute.NanoCPUs, compute.MemoryBytes)
+}

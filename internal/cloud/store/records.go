@@ -1,0 +1,67 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+)
+
+// Server phases: what the controller is doing with, or has made of, a server. The API reports the phase as
+// the server's state, as the service does.
+const (
+	PhaseProvisioning = "Provisioning"
+	PhaseReady        = "Ready"
+	PhaseUpdating     = "Updating"
+	PhaseStarting     = "Starting"
+	PhaseStopping     = "Stopping"
+	PhaseStopped      = "Stopped"
+	PhaseRestarting   = "Restarting"
+	PhaseDropping     = "Dropping"
+	PhaseFailed       = "Failed"
+)
+
+// Server is the durable record of a flexible server.
+type Server struct {
+	Spec      model.Server `json:"spec"` // desired configuration as accepted by the API (never a password)
+	Phase     string       `json:"phase"`
+	HostPort  int          `json:"host_port,omitempty"`
+	Container string       `json:"container,omitempty"`
+	Volume    string       `json:"volume,omitempty"`
+	IP        string       `json:"ip,omitempty"`
+	ActiveOp  string       `json:"active_op,omitempty"` // operation holding the server; others get 409
+	StoppedAt *time.Time   `json:"stopped_at,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
+}
+
+// FirewallRule is the durable record of a firewall rule.
+type FirewallRule struct {
+	Rule   model.FirewallRule `json:"rule"`
+	Server string             `json:"server"`
+}
+
+// Configuration is a user override of a server parameter. Parameters without a record have their default.
+type Configuration struct {
+	Server string `json:"server"`
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	// Pending is true while a static value is stored but not yet active (the server has not restarted).
+	Pending bool `json:"pending,omitempty"`
+}
+
+// Database is the durable record of a database.
+type Database struct {
+	Database model.Database `json:"database"`
+	Server   string         `json:"server"`
+	Ready    bool           `json:"ready"`
+}
+
+// Operation is an asynchronous operation and how far it got. Steps are re-run from StepIndex after a crash,
+// so every step is idempotent.
+type Operation struct {
+	model.Operation
+	Server      string          `json:"server,omitempty"` // server whose busy slot the operation holds
+	StepIndex   int             `json:"step_index"`
+	RollingBack bool            `json:"rolling_back,omitempty"`
+	Payload     json.RawMessage `json:"payload,omitempty"` // kind-specific input, e.g. a password verifier
+}
