@@ -1,0 +1,134 @@
+// Package api is the cloud's HTTP API. Handlers decode a request, check it against the rules in spec,
+// record the desired state and an operation in one transaction, start the operation and answer 202 with
+// it. They never touch Docker or PostgreSQL themselves.
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+// Operations is the controller as the API uses it.
+type Operations interface {
+	NewOperation(kind, resourceID, server string, payload []byte) store.Operation
+	Launch(op store.Operation)
+	Logs(ctx context.Context, server string, tail int, w io.Writer) error
+}
+
+// StatusFunc audits what the cloud owns on the machine.
+type StatusFunc func(ctx context.Context) (model.Status, error)
+
+var _ Operations = (*controller.Controller)(nil)
+
+// Config wires the API.
+type Config struct {
+	CloudID string
+	Version string
+	Token   string
+	Store   *store.Store
+	Ops     Operations
+	CAPEM   []byte
+	Scale   spec.Scale // how SKU-derived defaults are computed, as the controller does
+	Logger  *slog.Logger
+	Status  StatusFunc
+}
+
+// API serves the routes.
+type API struct {
+	cfg Config
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New builds the handler.
+func New(cfg Config) *API {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	a := &API{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	a.routes()
+	return a
+}
+
+func (a *API) routes() {
+	v := model.APIVersion
+	a.mux.HandleFunc("GET "+v+"/health", a.health)
+	a.handle("GET "+v+"/caCertificate", a.caCertificate)
+	a.handle("GET "+v+"/operations/{id}", a.getOperation)
+	a.handle("GET "+v+"/status", a.status)
+
+	a.handle("GET "+v+"/flexibleServers", a.listServers)
+	a.handle("GET "+v+"/flexibleServers/{server}", a.getServer)
+	a.handle("PUT "+v+"/flexibleServers/{server}", a.putServer)
+	a.handle("DELETE "+v+"/flexibleServers/{server}", a.deleteServer)
+	a.handle("POST "+v+"/flexibleServers/{server}/{action}", a.serverAction)
+	a.handle("GET "+v+"/flexibleServers/{server}/logs", a.serverLogs)
+
+	a.handle("GET "+v+"/flexibleServers/{server}/firewallRules", a.listFirewallRules)
+	a.handle("GET "+v+"/flexibleServers/{server}/firewallRules/{name}", a.getFirewallRule)
+	a.handle("PUT "+v+"/flexibleServers/{server}/firewallRules/{name}", a.putFirewallRule)
+	a.handle("DELETE "+v+"/flexibleServers/{server}/firewallRules/{name}", a.deleteFirewallRule)
+
+	a.handle("GET "+v+"/flexibleServers/{server}/configurations", a.listConfigurations)
+	a.handle("GET "+v+"/flexibleServers/{server}/configurations/{name}", a.getConfiguration)
+	a.handle("PUT "+v+"/flexibleServers/{server}/configurations/{name}", a.putConfiguration)
+	a.handle("DELETE "+v+"/flexibleServers/{server}/configurations/{name}", a.resetConfiguration)
+
+	a.handle("GET "+v+"/flexibleServers/{server}/databases", a.listDatabases)
+	a.handle("GET "+v+"/flexibleServers/{server}/databases/{name}", a.getDatabase)
+	a.handle("PUT "+v+"/flexibleServers/{server}/databases/{name}", a.putDatabase)
+	a.handle("DELETE "+v+"/flexibleServers/{server}/databases/{name}", a.deleteDatabase)
+}
+
+// ServeHTTP implements http.Handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// handle registers a route that needs the bearer token.
+func (a *API) handle(pattern string, h http.HandlerFunc) {
+	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if !a.authorized(r) {
+			writeError(w, http.StatusUnauthorized, model.Error{Code: model.CodeUnauthorized,
+				Message: "missing or wrong bearer token; the local cloud's token is in its info file (see `terraform-provider-flexpg cloud status`)"})
+			return
+		}
+		h(w, r)
+	})
+}
+
+func (a *API) authorized(r *http.Request) bool {
+	const prefix = "Bearer "
+	got := r.Header.Get("Authorization")
+	if len(got) <= len(prefix) || got[:len(prefix)] != prefix {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(got[len(prefix):]), []byte(a.cfg.Token)) == 1
+}
+
+func (a *API) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, model.Health{CloudID: a.cfg.CloudID, Version: a.cfg.Version})
+}
+
+func (a *API) caCertificate(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, model.CACertificate{CertificatePEM: string(a.cfg.CAPEM)})
+}
+
+func (a *API) status(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Status == nil {
+		notFound(w, "status is not available")
+		return
+	}
+	st, err := a.cfg.Status(r.Context())
+	if err != nil {
+		a.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}

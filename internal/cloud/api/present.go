@@ -1,0 +1,106 @@
+package api
+
+import (
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+// maxReplicas is the service's limit of read replicas per primary.
+const maxReplicas = 5
+
+// present turns a server record into the API document: the spec plus what the cloud computed.
+func present(s store.Server) model.Server {
+	out := s.Spec
+	out.AdministratorPassword = ""
+	out.ID = spec.ServerID(s.Spec.Name)
+	out.FQDN = spec.ServerFQDN(s.Spec.Name)
+	if s.HostPort != 0 {
+		out.Host = "127.0.0.1"
+		out.Port = s.HostPort
+	}
+	out.State = s.Phase
+	out.ProvisioningState = provisioningState(s.Phase)
+	out.HAState = "NotEnabled"
+	out.ReplicaCapacity = maxReplicas
+	pub := true
+	if out.PublicNetworkAccessEnabled == nil {
+		out.PublicNetworkAccessEnabled = &pub
+	}
+	return out
+}
+
+func provisioningState(phase string) string {
+	switch phase {
+	case store.PhaseProvisioning:
+		return "Provisioning"
+	case store.PhaseDropping:
+		return "Deleting"
+	case store.PhaseFailed:
+		return "Failed"
+	case store.PhaseReady, store.PhaseStopped:
+		return "Succeeded"
+	}
+	return "Updating"
+}
+
+// withDefaults fills what the request left unset with the service's defaults.
+func withDefaults(s model.Server) model.Server {
+	c := serverConfig(s).WithDefaults()
+	s.Version = c.Version
+	s.StorageMB = c.StorageMB
+	s.StorageTier = c.StorageTier
+	s.BackupRetentionDays = int(c.BackupRetentionDays)
+	if s.CreateMode == "" {
+		s.CreateMode = spec.CreateModeDefault
+	}
+	if s.PublicNetworkAccessEnabled == nil {
+		pub := s.DelegatedSubnetID == ""
+		s.PublicNetworkAccessEnabled = &pub
+	}
+	return s
+}
+
+// serverConfig maps the API document onto the rules' view of a server.
+func serverConfig(s model.Server) spec.ServerConfig {
+	c := spec.ServerConfig{
+		Name: s.Name, Location: s.Location, Zone: s.Zone, Version: s.Version, SKUName: s.SKUName,
+		StorageMB: s.StorageMB, StorageTier: s.StorageTier, AutoGrowEnabled: s.AutoGrowEnabled,
+		AdministratorLogin: s.AdministratorLogin, AdministratorPassword: s.AdministratorPassword,
+		BackupRetentionDays: int64(s.BackupRetentionDays), GeoRedundantBackupEnabled: s.GeoRedundantBackupEnabled,
+		DelegatedSubnetID: s.DelegatedSubnetID, PrivateDNSZoneID: s.PrivateDNSZoneID,
+		PublicNetworkAccessEnabled: s.PublicNetworkAccessEnabled == nil || *s.PublicNetworkAccessEnabled,
+		CreateMode: s.CreateMode, SourceServerID: s.SourceServerID,
+		PointInTimeRestoreTime: s.PointInTimeRestoreTimeInUTC, State: s.State,
+	}
+	if s.HighAvailability != nil {
+		c.HA = &spec.HighAvailability{Mode: s.HighAvailability.Mode, StandbyZone: s.HighAvailability.StandbyAvailabilityZone}
+	}
+	if m := s.MaintenanceWindow; m != nil {
+		c.Maintenance = &spec.MaintenanceWindow{DayOfWeek: int64(m.DayOfWeek), StartHour: int64(m.StartHour), StartMinute: int64(m.StartMinute)}
+	}
+	return c
+}
+
+// notYetSupported refuses features whose behaviour the cloud does not perform yet, instead of storing them
+// without effect.
+func notYetSupported(s model.Server) spec.FieldErrors {
+	var errs spec.FieldErrors
+	if s.HighAvailability != nil {
+		errs.Add(&spec.FieldError{Field: "high_availability", Rule: "high_availability.unsupported",
+			Message: "high_availability is not supported by this version of the flexpg cloud yet; remove the block"})
+	}
+	if s.DelegatedSubnetID != "" || s.PrivateDNSZoneID != "" {
+		errs.Add(&spec.FieldError{Field: "delegated_subnet_id", Rule: "private_access.unsupported",
+			Message: "private access (delegated_subnet_id, private_dns_zone_id) is not supported by this version of the flexpg cloud yet; use public access with firewall rules"})
+	}
+	if s.CreateMode == spec.CreateModePointInTimeRestore {
+		errs.Add(&spec.FieldError{Field: "create_mode", Rule: "create_mode.unsupported",
+			Message: "create_mode PointInTimeRestore is not supported by this version of the flexpg cloud yet"})
+	}
+	if s.GeoRedundantBackupEnabled {
+		errs.Add(&spec.FieldError{Field: "geo_redundant_backup_enabled", Rule: "geo_redundant_backup.unsupported",
+			Message: "geo_redundant_backup_enabled is not supported by the flexpg cloud: there is only one simulated geography"})
+	}
+	return errs
+}

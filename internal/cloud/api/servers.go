@@ -1,0 +1,298 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+func (a *API) listServers(w http.ResponseWriter, r *http.Request) {
+	var out []model.Server
+	err := a.cfg.Store.View(func(tx *store.Tx) error {
+		servers, err := tx.ListServers()
+		for _, s := range servers {
+			out = append(out, present(s))
+		}
+		return err
+	})
+	if err != nil {
+		a.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"value": nonNil(out)})
+}
+
+func (a *API) getServer(w http.ResponseWriter, r *http.Request) {
+	var s store.Server
+	err := a.cfg.Store.View(func(tx *store.Tx) error {
+		var err error
+		s, err = serverFor(tx, r.PathValue("server"))
+		return err
+	})
+	if err != nil {
+		a.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, present(s))
+}
+
+// putServer creates or updates a server (create-or-update, as ARM does). With If-None-Match: * it only
+// creates, and an existing server is a 409 AlreadyExists.
+func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("server")
+	var req model.Server
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Name == "" {
+		req.Name = name
+	}
+	if req.Name != name {
+		invalidField(w, "name", "name %q in the body differs from %q in the path", req.Name, name)
+		return
+	}
+	desired := withDefaults(req)
+	errs := spec.ValidateServer(serverConfig(desired))
+	if a.exists(name) {
+		errs = withoutRule(errs, "administrator_password.required") // on an update, no password = unchanged
+	}
+	if len(errs) > 0 {
+		invalid(w, errs)
+		return
+	}
+	if errs := notYetSupported(desired); len(errs) > 0 {
+		invalid(w, errs)
+		return
+	}
+	verifier := ""
+	if req.AdministratorPassword != "" {
+		v, err := postgres.SCRAMVerifier(req.AdministratorPassword)
+		if err != nil {
+			a.fail(w, err)
+			return
+		}
+		verifier = v
+	}
+	desired.AdministratorPassword = "" // only the verifier is kept, and only until the operation ends
+	createOnly := r.Header.Get("If-None-Match") == "*"
+
+	var op store.Operation
+	err := a.cfg.Store.Update(func(tx *store.Tx) error {
+		existing, err := tx.GetServer(name)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			op, err = a.createServer(tx, desired, verifier)
+			return err
+		case err != nil:
+			return err
+		case createOnly:
+			return &apiErr{http.StatusConflict, model.Error{Code: model.CodeAlreadyExists,
+				Message: "server " + name + " already exists; import it (terraform import flexpg_server.<name> " + spec.ServerID(name) + ") to manage it"}}
+		}
+		op, err = a.updateServer(tx, existing, desired, verifier)
+		return err
+	})
+	if err != nil {
+		a.fail(w, err)
+		return
+	}
+	a.cfg.Ops.Launch(op)
+	accepted(w, op)
+}
+
+func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) (store.Operation, error) {
+	if desired.CreateMode == "" || desired.CreateMode == spec.CreateModeDefault {
+		if verifier == "" {
+			return store.Operation{}, spec.FieldErrors{{Field: "administrator_password", Rule: "administrator_password.required",
+				Message: "administrator_password (or administrator_password_wo) is required to create a server"}}
+		}
+	}
+	payload, _ := json.Marshal(controller.CreatePayload{Verifier: verifier})
+	op := a.cfg.Ops.NewOperation(controller.KindServerCreate, spec.ServerID(desired.Name), desired.Name, payload)
+	desired.State = spec.StateReady // a server is created running; a Stopped request stops it afterwards
+	s := store.Server{Spec: desired, Phase: store.PhaseProvisioning, ActiveOp: op.ID, CreatedAt: op.StartedAt}
+	if err := tx.PutServer(s); err != nil {
+		return op, err
+	}
+	return op, tx.PutOperation(op)
+}
+
+func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Server, verifier string) (store.Operation, error) {
+	name := existing.Spec.Name
+	if err := checkIdle(tx, existing); err != nil {
+		return store.Operation{}, err
+	}
+	if errs := spec.ValidateServerUpdate(serverConfig(existing.Spec), serverConfig(desired)); len(errs) > 0 {
+		return store.Operation{}, errs
+	}
+	if desired.Version != existing.Spec.Version {
+		return store.Operation{}, spec.FieldErrors{{Field: "version", Rule: "version.upgrade_unsupported",
+			Message: "version: an in-place major version upgrade (" + existing.Spec.Version + " to " + desired.Version +
+				") is not supported by this version of the flexpg cloud yet; keep version " + existing.Spec.Version + " or replace the server"}}
+	}
+	if desired.State == "" {
+		desired.State = existing.Spec.State
+	}
+	if verifier != "" && desired.State == spec.StateStopped {
+		return store.Operation{}, conflictf("server %s is stopped: the admin password can only change on a running server; set state = \"Ready\" in the same change", name)
+	}
+	payload, _ := json.Marshal(controller.UpdatePayload{Old: existing.Spec, New: desired, Verifier: verifier})
+	op := a.cfg.Ops.NewOperation(controller.KindServerUpdate, spec.ServerID(name), name, payload)
+	existing.ActiveOp = op.ID
+	existing.Phase = store.PhaseUpdating
+	if err := tx.PutServer(existing); err != nil {
+		return op, err
+	}
+	return op, tx.PutOperation(op)
+}
+
+// checkIdle refuses a server-level change while another operation holds the server or it is failed.
+func checkIdle(tx *store.Tx, s store.Server) error {
+	if s.ActiveOp != "" {
+		kind := ""
+		if op, err := tx.GetOperation(s.ActiveOp); err == nil {
+			kind = op.Kind
+		}
+		return busy(s.Spec.Name, s.ActiveOp, kind)
+	}
+	if s.Phase == store.PhaseDropping {
+		return conflictf("server %s is being deleted", s.Spec.Name)
+	}
+	return nil
+}
+
+func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("server")
+	var op store.Operation
+	err := a.cfg.Store.Update(func(tx *store.Tx) error {
+		s, err := serverFor(tx, name)
+		if err != nil {
+			return err
+		}
+		if s.ActiveOp != "" {
+			return checkIdle(tx, s)
+		}
+		op = a.cfg.Ops.NewOperation(controller.KindServerDelete, spec.ServerID(name), name, nil)
+		s.ActiveOp = op.ID
+		s.Phase = store.PhaseDropping
+		if err := tx.PutServer(s); err != nil {
+			return err
+		}
+		return tx.PutOperation(op)
+	})
+	if err != nil {
+		a.fail(w, err)
+		return
+	}
+	a.cfg.Ops.Launch(op)
+	accepted(w, op)
+}
+
+// serverAction handles POST start | stop | restart.
+func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
+	name, action := r.PathValue("server"), r.PathValue("action")
+	kinds := map[string]string{"start": controller.KindServerStart, "stop": controller.KindServerStop, "restart": controller.KindServerRestart}
+	kind, ok := kinds[action]
+	if !ok {
+		notFound(w, "unknown server action %q: use start, stop or restart", action)
+		return
+	}
+	var op store.Operation
+	err := a.cfg.Store.Update(func(tx *store.Tx) error {
+		s, err := serverFor(tx, name)
+		if err != nil {
+			return err
+		}
+		if err := checkIdle(tx, s); err != nil {
+			return err
+		}
+		phase, err := actionPhase(s, action)
+		if err != nil {
+			return err
+		}
+		op = a.cfg.Ops.NewOperation(kind, spec.ServerID(name), name, nil)
+		s.ActiveOp, s.Phase = op.ID, phase
+		if err := tx.PutServer(s); err != nil {
+			return err
+		}
+		return tx.PutOperation(op)
+	})
+	if err != nil {
+		a.fail(w, err)
+		return
+	}
+	a.cfg.Ops.Launch(op)
+	accepted(w, op)
+}
+
+// actionPhase checks that the action fits the server's state (as the service does: restart and stop need a
+// started server, start needs a stopped one) and returns the phase to show meanwhile.
+func actionPhase(s store.Server, action string) (string, error) {
+	stopped := s.Phase == store.PhaseStopped
+	switch {
+	case action == "start" && !stopped:
+		return "", conflictf("server %s is %s; only a stopped server can be started", s.Spec.Name, s.Phase)
+	case action != "start" && s.Phase != store.PhaseReady:
+		return "", conflictf("%s can only be performed on a started server; server %s is %s", action, s.Spec.Name, s.Phase)
+	case action == "start":
+		return store.PhaseStarting, nil
+	case action == "stop":
+		return store.PhaseStopping, nil
+	}
+	return store.PhaseRestarting, nil
+}
+
+func (a *API) serverLogs(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("server")
+	tail := 200
+	if t := r.URL.Query().Get("tail"); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 0 {
+			invalidField(w, "tail", "tail must be a non-negative number of lines")
+			return
+		}
+		tail = n
+	}
+	if err := a.cfg.Store.View(func(tx *store.Tx) error { _, err := serverFor(tx, name); return err }); err != nil {
+		a.fail(w, err)
+		return
+	}
+	var b strings.Builder
+	if err := a.cfg.Ops.Logs(r.Context(), name, tail, &b); err != nil {
+		a.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte(b.String()))
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (a *API) exists(name string) bool {
+	err := a.cfg.Store.View(func(tx *store.Tx) error { _, err := tx.GetServer(name); return err })
+	return err == nil
+}
+
+// withoutRule drops the errors of one rule.
+func withoutRule(errs spec.FieldErrors, rule string) spec.FieldErrors {
+	var out spec.FieldErrors
+	for _, e := range errs {
+		if e.Rule != rule {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,76 @@
+package daemon
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+
+	"github.com/docker/docker/client"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/gateway"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/images"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
+)
+
+// imageSource builds images on demand and logs the build's progress.
+type imageSource struct {
+	cli      *client.Client
+	progress images.Progress
+}
+
+func (s imageSource) Ensure(ctx context.Context, major string) (string, error) {
+	return images.Ensure(ctx, s.cli, major, s.progress)
+}
+
+// pgAdmin opens management sessions with pgx.
+type pgAdmin struct{}
+
+func (pgAdmin) Connect(ctx context.Context, host string, tlsConfig *tls.Config) (controller.Session, error) {
+	conn, err := postgres.WaitReady(ctx, postgres.Target{Host: host, Port: 5432, TLS: tlsConfig})
+	if err != nil {
+		return nil, err
+	}
+	return pgSession{conn: conn}, nil
+}
+
+type pgSession struct{ conn *pgx.Conn }
+
+func (s pgSession) EnsureAdmin(ctx context.Context, login, verifier string) error {
+	return postgres.EnsureAdminRoleVerifier(ctx, s.conn, login, verifier)
+}
+func (s pgSession) SetPassword(ctx context.Context, login, verifier string) error {
+	return postgres.SetPasswordVerifier(ctx, s.conn, login, verifier)
+}
+func (s pgSession) CreateDatabase(ctx context.Context, name, charset, collation, owner string) error {
+	return postgres.CreateDatabase(ctx, s.conn, name, charset, collation, owner)
+}
+func (s pgSession) DropDatabase(ctx context.Context, name string) error {
+	return postgres.DropDatabase(ctx, s.conn, name)
+}
+func (s pgSession) Reload(ctx context.Context) error { return postgres.Reload(ctx, s.conn) }
+func (s pgSession) Close(ctx context.Context) error  { return s.conn.Close(ctx) }
+
+// endpoints adapts the gateway to the controller.
+type endpoints struct{ g *gateway.Gateway }
+
+func policy(p controller.EndpointPolicy) gateway.Policy {
+	return gateway.Policy{Allow: p.Allow, RequireSecureTransport: p.RequireSecureTransport, RefusalTLS: p.RefusalTLS}
+}
+
+func (e endpoints) OpenEndpoint(name string, port int, backend string, p controller.EndpointPolicy) error {
+	_, err := e.g.Open(gateway.Endpoint{Name: name, Listen: fmt.Sprintf("127.0.0.1:%d", port), Backend: backend, Policy: policy(p)})
+	return err
+}
+func (e endpoints) SetBackend(name, backend string) error { return e.g.SetBackend(name, backend) }
+func (e endpoints) SetPolicy(name string, p controller.EndpointPolicy) error {
+	return e.g.SetPolicy(name, policy(p))
+}
+func (e endpoints) CloseEndpoint(name string) error {
+	err := e.g.Close(name)
+	if errorsIsUnknown(err) {
+		return nil
+	}
+	return err
+}
