@@ -35,6 +35,7 @@ func commands() map[string]command {
 		"logs":   {"logs <server> [-tail N]: the server's PostgreSQL log", cmdLogs},
 		"psql":   {"psql <server> [-d db] [-U user]: connect with TLS (verify-full) as the admin", cmdPsql},
 		"images": {"images build [-version 15|17|all]: build the PostgreSQL images", cmdImages},
+		"clock":  {"clock advance <duration>: move the cloud's clock forward (e.g. 168h to see auto-start)", cmdClock},
 	}
 }
 

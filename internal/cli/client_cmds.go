@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/local"
@@ -191,4 +192,24 @@ func writeCA(ctx context.Context, c *client.Client) (string, error) {
 	}
 	path := filepath.Join(dir, "ca.crt")
 	return path, os.WriteFile(path, []byte(pem), 0o644)
+}
+
+func cmdClock(ctx context.Context, e *env, args []string) error {
+	if len(args) != 2 || args[0] != "advance" {
+		return usagef("usage: clock advance <duration>, e.g. clock advance 168h")
+	}
+	d, err := time.ParseDuration(args[1])
+	if err != nil || d <= 0 {
+		return usagef("duration must be positive, like 168h or 90m; got %q", args[1])
+	}
+	c, err := connect(ctx)
+	if err != nil {
+		return err
+	}
+	now, err := c.AdvanceClock(ctx, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "cloud time is now %s\n", now.UTC().Format(time.RFC3339))
+	return nil
 }

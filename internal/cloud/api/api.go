@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
@@ -21,6 +22,7 @@ type Operations interface {
 	NewOperation(kind, resourceID, server string, payload []byte) store.Operation
 	Launch(op store.Operation)
 	Logs(ctx context.Context, server string, tail int, w io.Writer) error
+	Housekeep()
 }
 
 // StatusFunc audits what the cloud owns on the machine.
@@ -39,6 +41,8 @@ type Config struct {
 	Scale   spec.Scale // how SKU-derived defaults are computed, as the controller does
 	Logger  *slog.Logger
 	Status  StatusFunc
+	// AdvanceClock moves the cloud's clock forward (nil: the clock cannot be moved).
+	AdvanceClock func(time.Duration) time.Time
 }
 
 // API serves the routes.
@@ -64,6 +68,7 @@ func (a *API) routes() {
 	a.handle("GET "+v+"/caCertificate", a.caCertificate)
 	a.handle("GET "+v+"/operations/{id}", a.getOperation)
 	a.handle("GET "+v+"/status", a.status)
+	a.handle("POST "+v+"/clock", a.advanceClock)
 
 	a.handle("GET "+v+"/flexibleServers", a.listServers)
 	a.handle("GET "+v+"/flexibleServers/{server}", a.getServer)
@@ -131,4 +136,24 @@ func (a *API) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, st)
+}
+
+// advanceClock moves the cloud's clock forward and runs the housekeeping that depends on time at once.
+func (a *API) advanceClock(w http.ResponseWriter, r *http.Request) {
+	var req model.ClockAdvance
+	if !decode(w, r, &req) {
+		return
+	}
+	d, err := time.ParseDuration(req.Advance)
+	if err != nil || d <= 0 {
+		invalidField(w, "advance", "advance must be a positive duration such as 168h or 30m; got %q", req.Advance)
+		return
+	}
+	if a.cfg.AdvanceClock == nil {
+		notFound(w, "this cloud's clock cannot be advanced")
+		return
+	}
+	now := a.cfg.AdvanceClock(d)
+	a.cfg.Ops.Housekeep()
+	writeJSON(w, http.StatusOK, model.Clock{Now: now})
 }

@@ -37,6 +37,8 @@ func (f *fakeOps) Launch(op store.Operation) {
 	defer f.mu.Unlock()
 	f.launched = append(f.launched, op)
 }
+func (f *fakeOps) Housekeep() {}
+
 func (f *fakeOps) Logs(ctx context.Context, server string, tail int, w io.Writer) error {
 	_, err := io.WriteString(w, "log line\n")
 	return err

@@ -70,7 +70,7 @@ func serverConfig(s model.Server) spec.ServerConfig {
 		BackupRetentionDays: int64(s.BackupRetentionDays), GeoRedundantBackupEnabled: s.GeoRedundantBackupEnabled,
 		DelegatedSubnetID: s.DelegatedSubnetID, PrivateDNSZoneID: s.PrivateDNSZoneID,
 		PublicNetworkAccessEnabled: s.PublicNetworkAccessEnabled == nil || *s.PublicNetworkAccessEnabled,
-		CreateMode: s.CreateMode, SourceServerID: s.SourceServerID,
+		CreateMode:                 s.CreateMode, SourceServerID: s.SourceServerID,
 		PointInTimeRestoreTime: s.PointInTimeRestoreTimeInUTC, State: s.State,
 	}
 	if s.HighAvailability != nil {

@@ -118,6 +118,8 @@ func (c *Controller) Start(ctx context.Context) error {
 		c.log.Info("resuming operation", "op", op.ID, "kind", op.Kind, "step", op.Step)
 		c.launch(op)
 	}
+	c.wg.Add(1)
+	go c.housekeeping()
 	return nil
 }
 

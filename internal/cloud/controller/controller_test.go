@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/clock"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/pki"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
@@ -142,6 +143,7 @@ type harness struct {
 	eps   *fakeEndpoints
 	ca    *pki.CA
 	ctl   *Controller
+	clk   clock.Clock
 }
 
 func newHarness(t *testing.T) *harness {
@@ -173,7 +175,7 @@ func (h *harness) start() {
 		Endpoints: h.eps, CA: h.ca, CertDir: filepath.Join(h.dir, "servers"),
 		FreePort: func() (int, error) { port++; return port, nil },
 		Scale:    spec.DefaultScale, Labels: runtime.Labels{runtime.LabelTest: "unit"},
-		ReadyTimeout: 2 * time.Second,
+		ReadyTimeout: 2 * time.Second, Clock: h.clk.Now,
 	})
 	if err := h.ctl.Start(context.Background()); err != nil {
 		h.t.Fatal(err)
@@ -411,5 +413,38 @@ func TestStopKeepsDataAndDeleteRemovesAll(t *testing.T) {
 	objs, _ := h.rt.List(context.Background(), runtime.Labels{runtime.LabelResource: "/flexibleServers/demo"})
 	if len(objs) != 0 {
 		t.Fatalf("left behind: %+v", objs)
+	}
+}
+
+func TestStoppedServerStartsItselfAfterSevenDays(t *testing.T) {
+	h := newHarness(t)
+	h.waitOp(h.createServer("demo").ID)
+	busy := func(tx *store.Tx, op store.Operation) error {
+		return updateServer(tx, "demo", func(s *store.Server) { s.ActiveOp = op.ID })
+	}
+	h.waitOp(h.submit(KindServerStop, "demo", nil, busy).ID)
+	s, _ := h.server("demo")
+	if autoStartDue(s, s.StoppedAt.Add(AutoStartAfter-time.Minute)) {
+		t.Fatal("due before seven days")
+	}
+	if !autoStartDue(s, s.StoppedAt.Add(AutoStartAfter)) {
+		t.Fatal("not due after seven days")
+	}
+	h.ctl.Housekeep() // not yet due on the real clock: nothing happens
+	if s, _ := h.server("demo"); s.Phase != store.PhaseStopped || s.ActiveOp != "" {
+		t.Fatalf("started early: %+v", s)
+	}
+	h.clk.Advance(AutoStartAfter + time.Minute)
+	h.ctl.Housekeep()
+	s, _ = h.server("demo")
+	if s.ActiveOp == "" {
+		t.Fatal("no start operation after seven days")
+	}
+	if op := h.waitOp(s.ActiveOp); op.Status != model.OperationSucceeded || op.Kind != KindServerStart {
+		t.Fatalf("auto-start: %+v", op)
+	}
+	info, _ := h.rt.InspectContainer(context.Background(), s.Container)
+	if s, _ := h.server("demo"); s.Phase != store.PhaseReady || !info.Running {
+		t.Fatalf("after auto-start: %+v running=%v", s, info.Running)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/api"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/clock"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/gateway"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/local"
@@ -49,6 +50,7 @@ type Daemon struct {
 	ln      net.Listener
 	cloudID string
 	token   string
+	clock   clock.Clock
 }
 
 // Start brings the cloud up: it resumes unfinished operations, reopens host endpoints and serves the API.
@@ -102,6 +104,7 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 		Scale:     scale,
 		Labels:    cfg.Labels,
 		Logger:    log.With("component", "controller"),
+		Clock:     d.clock.Now,
 
 		PauseBeforeStep: cfg.PauseBeforeStep,
 	})
@@ -111,6 +114,7 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 	handler := api.New(api.Config{
 		CloudID: d.cloudID, Version: cfg.Version, Token: d.token, Store: d.store, Ops: d.ctl,
 		CAPEM: ca.CertPEM(), Scale: scale, Logger: log.With("component", "api"), Status: d.Status,
+		AdvanceClock: d.clock.Advance,
 	})
 	if d.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)

@@ -247,6 +247,21 @@ func TestPublicServer(t *testing.T) {
 		}
 	})
 
+	t.Run("a stopped server starts itself after 7 days", func(t *testing.T) {
+		do(c.StopServer(ctx, name))
+		if _, err := c.AdvanceClock(ctx, 7*24*time.Hour+time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		waitCtx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if _, err := c.WaitServerState(waitCtx, name, func(s *model.Server) bool { return s.State == "Ready" }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cloudtest.Eventually(ctx, 10*time.Second, func() error { _, err := admin.QueryString(ctx, "select 1"); return err }); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("no secret in logs or API", func(t *testing.T) {
 		logs, _ := c.Logs(ctx, name, 0)
 		home, _ := os.ReadFile(cloud.Home + "/cloud.log")

@@ -171,3 +171,13 @@ type Status struct {
 	Unowned           []EngineObject `json:"unowned"` // labelled for this cloud but belonging to no resource
 	OtherClouds       []EngineObject `json:"other_clouds,omitempty"`
 }
+
+// ClockAdvance is the body of POST /v1/clock: how far to move the cloud's clock forward (a Go duration).
+type ClockAdvance struct {
+	Advance string `json:"advance"`
+}
+
+// Clock is the cloud's current time.
+type Clock struct {
+	Now time.Time `json:"now"`
+}

@@ -1,0 +1,69 @@
+package images
+
+// Paths of the contract between the cloud and the image. The cloud mounts the server's volume at volumeDir,
+// copies postgresql.conf, pg_hba.conf, server.crt, server.key and ca.crt into configDir before the first
+// start, and expects PostgreSQL to run from dataDir with config_file=configDir/postgresql.conf.
+const (
+	entrypointPath = "/usr/local/bin/flexpg-entrypoint"
+	volumeDir      = "/var/lib/flexpg"
+	dataDir        = volumeDir + "/data"
+	configDir      = "/etc/flexpg"
+	templateDir    = "/usr/share/flexpg/template-data"
+	// superuser is the cloud's internal management role; it authenticates by client certificate only.
+	superuser = "azuresu"
+)
+
+// entrypointScript is baked into every image at entrypointPath. It runs as root, prepares ownership, fills
+// an empty volume from the template data directory made at build time (a copy is faster than initdb), and
+// then execs PostgreSQL as user postgres so that PostgreSQL is PID 1 and receives the stop signal.
+// With FLEXPG_MODE=exec it execs its arguments instead, so the image doubles as a client (psql, pg_basebackup).
+const entrypointScript = `#!/bin/sh
+# flexpg-entrypoint: starts PostgreSQL for the flexpg simulated cloud.
+set -eu
+
+if [ "${FLEXPG_MODE:-}" = exec ]; then
+	exec "$@"
+fi
+
+VOLUME=` + volumeDir + `
+DATA=` + dataDir + `
+CONF=` + configDir + `
+TEMPLATE=` + templateDir + `
+
+as_postgres() {
+	setpriv --reuid=postgres --regid=postgres --init-groups "$@"
+}
+
+mkdir -p "$VOLUME" /run/postgresql "$CONF"
+chown postgres:postgres "$VOLUME" /run/postgresql
+chmod 2775 /run/postgresql
+chown -R postgres:postgres "$CONF"
+if [ -f "$CONF/server.key" ]; then
+	chmod 600 "$CONF/server.key"
+fi
+
+if [ ! -f "$DATA/PG_VERSION" ]; then
+	if [ -d "$DATA" ] && [ -n "$(ls -A "$DATA")" ]; then
+		echo "flexpg-entrypoint: $DATA is not empty but has no PG_VERSION; refusing to overwrite it" >&2
+		exit 1
+	fi
+	# Build the data directory beside its final place and rename it in, so a crash half way through
+	# never leaves a directory that looks initialised.
+	STAGING="$VOLUME/.data-init"
+	rm -rf "$STAGING"
+	if [ -d "$TEMPLATE" ]; then
+		as_postgres cp -a "$TEMPLATE" "$STAGING"
+	else
+		as_postgres initdb -D "$STAGING" -U ` + superuser + ` -E UTF8 --locale=en_US.UTF-8 --auth=reject --no-sync >/dev/null
+	fi
+	if [ -d "$DATA" ]; then
+		rmdir "$DATA"
+	fi
+	mv "$STAGING" "$DATA"
+fi
+
+# With PGDATA set, settings the configuration leaves out (ident_file) default to the data directory, where
+# initdb put an empty pg_ident.conf.
+export PGDATA="$DATA"
+exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -c config_file="$CONF/postgresql.conf" "$@"
+`
