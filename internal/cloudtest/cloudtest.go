@@ -46,6 +46,11 @@ type Cloud struct {
 // Start starts a cloud in home (created if needed). Logs go to the returned cloud's log file in home, so a
 // failing test can print them.
 func Start(ctx context.Context, home string) (*Cloud, error) {
+	return StartWith(ctx, home, nil)
+}
+
+// StartWith is Start with a chance to change the cloud's configuration (its scale, for instance).
+func StartWith(ctx context.Context, home string, edit func(*daemon.Config)) (*Cloud, error) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return nil, err
 	}
@@ -59,6 +64,9 @@ func Start(ctx context.Context, home string) (*Cloud, error) {
 		Labels:  runtime.Labels{runtime.LabelTest: RunLabel()},
 		Version: "test",
 		Logger:  slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+	if edit != nil {
+		edit(&cfg)
 	}
 	d, err := daemon.Start(ctx, cfg)
 	if err != nil {

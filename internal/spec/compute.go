@@ -19,6 +19,9 @@ type Scale struct {
 	// MaxMemoryMiB caps the memory of one container (≤ 0 means no cap). Large SKUs (E64 = 432 GiB) would
 	// otherwise get a limit, and shared_buffers, larger than the machine.
 	MaxMemoryMiB int64
+	// StorageDivisor scales storage_mb down to the capacity the cloud enforces (≤ 1 means the real size). Tests
+	// use a large divisor to reach the 95% read-only threshold with a few megabytes of data.
+	StorageDivisor float64
 }
 
 // MinCPUs is the smallest CPU share a server container gets, so even a tiny server can start quickly.

@@ -23,10 +23,11 @@ import (
 
 // fakePG records management calls. block makes Connect wait until its context ends (a "hung" start).
 type fakePG struct {
-	mu     sync.Mutex
-	calls  []string
-	block  bool
-	failOn string
+	mu       sync.Mutex
+	calls    []string
+	block    bool
+	failOn   string
+	dataSize int64
 }
 
 func (f *fakePG) record(call string) error {
@@ -72,6 +73,11 @@ func (s *fakeSession) DropDatabase(_ context.Context, name string) error {
 }
 func (s *fakeSession) Reload(context.Context) error { return s.pg.record("reload") }
 func (s *fakeSession) Close(context.Context) error  { return nil }
+func (s *fakeSession) DataSize(context.Context) (int64, error) {
+	s.pg.mu.Lock()
+	defer s.pg.mu.Unlock()
+	return s.pg.dataSize, nil
+}
 
 type fakeImages struct{}
 

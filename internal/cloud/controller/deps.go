@@ -24,6 +24,7 @@ type Session interface {
 	CreateDatabase(ctx context.Context, name, charset, collation, owner string) error
 	DropDatabase(ctx context.Context, name string) error
 	Reload(ctx context.Context) error
+	DataSize(ctx context.Context) (int64, error)
 	Close(ctx context.Context) error
 }
 

@@ -27,8 +27,8 @@ func (c *Controller) housekeeping() {
 	}
 }
 
-// Housekeep starts every server that has been stopped for AutoStartAfter on the cloud's clock. The API calls
-// it after the clock is advanced, so tests need not wait.
+// Housekeep starts every server that has been stopped for AutoStartAfter on the cloud's clock, and runs the
+// storage guard. The API calls it after the clock is advanced, so tests need not wait.
 func (c *Controller) Housekeep() {
 	if c.ctx == nil || c.ctx.Err() != nil {
 		return
@@ -63,6 +63,7 @@ func (c *Controller) Housekeep() {
 		c.log.Info("starting a server stopped for 7 days, as the service does", "server", op.Server)
 		c.launch(op)
 	}
+	c.guardStorage()
 }
 
 // autoStartDue decides whether a server must be started because it has been stopped for too long.

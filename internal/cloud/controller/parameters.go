@@ -34,6 +34,10 @@ func (c *Controller) effectiveParameters(s store.Server, overrides []store.Confi
 	for _, o := range overrides {
 		values[o.Name] = o.Value
 	}
+	if s.ReadOnly {
+		// The storage guard's switch, as the service does it: new transactions are read-only.
+		values["default_transaction_read_only"] = "on"
+	}
 	return values
 }
 

@@ -50,7 +50,10 @@ func (s pgSession) DropDatabase(ctx context.Context, name string) error {
 	return postgres.DropDatabase(ctx, s.conn, name)
 }
 func (s pgSession) Reload(ctx context.Context) error { return postgres.Reload(ctx, s.conn) }
-func (s pgSession) Close(ctx context.Context) error  { return s.conn.Close(ctx) }
+func (s pgSession) DataSize(ctx context.Context) (int64, error) {
+	return postgres.DataSize(ctx, s.conn)
+}
+func (s pgSession) Close(ctx context.Context) error { return s.conn.Close(ctx) }
 
 // endpoints adapts the gateway to the controller.
 type endpoints struct{ g *gateway.Gateway }

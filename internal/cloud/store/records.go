@@ -31,7 +31,9 @@ type Server struct {
 	IP        string       `json:"ip,omitempty"`
 	ActiveOp  string       `json:"active_op,omitempty"` // operation holding the server; others get 409
 	StoppedAt *time.Time   `json:"stopped_at,omitempty"`
-	CreatedAt time.Time    `json:"created_at"`
+	// ReadOnly is set by the storage guard when the disk reached 95% without auto-grow.
+	ReadOnly  bool      `json:"read_only,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // FirewallRule is the durable record of a firewall rule.
