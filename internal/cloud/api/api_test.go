@@ -124,7 +124,7 @@ func TestCreateServerAccepted(t *testing.T) {
 	_, got := call(t, srv, "GET", "/v1/flexibleServers/demo", nil, nil)
 	var s model.Server
 	_ = json.Unmarshal(got, &s)
-	if s.State != store.PhaseProvisioning || s.StorageMB != spec.DefaultStorageMB || s.FQDN != "demo.postgres.flexpg.internal" || s.AdministratorPassword != "" {
+	if s.State != store.PhaseProvisioning || s.StorageMB != spec.DefaultStorageMB || s.FQDN != "demo.postgres.flexpg.internal" || s.AdministratorPassword != "" || s.Zone != "1" {
 		t.Fatalf("server %+v", s)
 	}
 	// A second mutation while the create runs is refused as busy; a create-only PUT as already existing.

@@ -118,6 +118,12 @@ func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) 
 	payload, _ := json.Marshal(controller.CreatePayload{Verifier: verifier})
 	op := a.cfg.Ops.NewOperation(controller.KindServerCreate, spec.ServerID(desired.Name), desired.Name, payload)
 	desired.State = spec.StateReady // a server is created running; a Stopped request stops it afterwards
+	if desired.Zone == "" {
+		// As the service does with "no preference": the cloud picks the zone, and reports it.
+		if region, ok := spec.LookupRegion(desired.Location); ok && len(region.Zones) > 0 {
+			desired.Zone = region.Zones[0]
+		}
+	}
 	s := store.Server{Spec: desired, Phase: store.PhaseProvisioning, ActiveOp: op.ID, CreatedAt: op.StartedAt}
 	if err := tx.PutServer(s); err != nil {
 		return op, err
