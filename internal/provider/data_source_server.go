@@ -1,0 +1,223 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
+	"github.com/flexpg/terraform-provider-flexpg/internal/provider/validators"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+var (
+	_ datasource.DataSource              = &serverDataSource{}
+	_ datasource.DataSourceWithConfigure = &serverDataSource{}
+)
+
+// NewServerDataSource is the flexpg_server data source.
+func NewServerDataSource() datasource.DataSource {
+	return &serverDataSource{}
+}
+
+type serverDataSource struct {
+	holder *clientHolder
+}
+
+func (d *serverDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_server"
+}
+
+// Schema mirrors the flexpg_server resource, every attribute computed, without the password attributes.
+func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(description string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads an existing flexible server by name.",
+		Attributes: map[string]schema.Attribute{
+			"administrator_login": computed("Login of the server's administrator role."),
+			"auto_grow_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether storage grows automatically.", Computed: true,
+			},
+			"backup_retention_days": schema.Int64Attribute{
+				MarkdownDescription: "Days of backups kept for point-in-time restore.", Computed: true,
+			},
+			"create_mode":           computed("How the server was created, when the cloud reports it."),
+			"delegated_subnet_id":   computed("Subnet of a private-access server."),
+			"earliest_restore_time": computed("Earliest time (RFC 3339, UTC) the server can be restored to."),
+			"fqdn":                  computed("Fully qualified domain name of the server."),
+			"geo_redundant_backup_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether backups are also kept in the paired region.", Computed: true,
+			},
+			"ha_state": computed("High-availability state."),
+			"high_availability": schema.SingleNestedAttribute{
+				MarkdownDescription: "High availability; null when disabled.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"mode":                      computed("HA mode."),
+					"standby_availability_zone": computed("Zone of the standby."),
+				},
+			},
+			"host":     computed("Host address on this machine that reaches the current primary; null for private-access servers."),
+			"id":       computed("ID of the server, `/" + spec.CollectionServers + "/<name>`."),
+			"location": computed("Region of the server."),
+			"maintenance_window": schema.SingleNestedAttribute{
+				MarkdownDescription: "Custom maintenance window (UTC); null when the cloud chooses.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"day_of_week":  schema.Int64Attribute{MarkdownDescription: "Day of the week (0 = Sunday).", Computed: true},
+					"start_hour":   schema.Int64Attribute{MarkdownDescription: "Start hour.", Computed: true},
+					"start_minute": schema.Int64Attribute{MarkdownDescription: "Start minute.", Computed: true},
+				},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the server; " + validators.ServerName().MarkdownDescription(ctx) + ".",
+				Required:            true,
+				Validators:          []validator.String{validators.ServerName()},
+			},
+			"point_in_time_restore_time_in_utc": computed("Restore time of a restored server, when the cloud reports it."),
+			"port": schema.Int64Attribute{
+				MarkdownDescription: "Port on `host` that reaches the current primary; null for private-access servers.", Computed: true,
+			},
+			"private_dns_zone_id": computed("Private DNS zone of a private-access server."),
+			"public_network_access_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the server has a public endpoint.", Computed: true,
+			},
+			"replica_capacity": schema.Int64Attribute{
+				MarkdownDescription: "How many more read replicas the server can have.", Computed: true,
+			},
+			"sku_name":         computed("Compute size."),
+			"source_server_id": computed("Source of a restored server, when the cloud reports it."),
+			"standby_zone":     computed("Availability zone of the HA standby."),
+			"state":            computed("Observed state of the server, for example `Ready` or `Stopped`."),
+			"storage_mb": schema.Int64Attribute{
+				MarkdownDescription: "Storage size in MB.", Computed: true,
+			},
+			"storage_tier": computed("Performance tier of the disk."),
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Tags of the server.", ElementType: types.StringType, Computed: true,
+			},
+			"version": computed("PostgreSQL major version."),
+			"zone":    computed("Availability zone of the primary."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
+	}
+}
+
+func (d *serverDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.holder = holderFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *serverDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config serverDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := clientFrom(ctx, d.holder, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+
+	name := config.Name.ValueString()
+	s, err := c.GetServer(ctx, name)
+	if errors.Is(err, client.ErrNotFound) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Server Not Found",
+			fmt.Sprintf("The flexpg cloud has no server named %q.", name))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading Server", fmt.Sprintf("Could not read server %q", name), err)
+		return
+	}
+
+	// The resource's flattening is the single mapping from the API document; copy its result.
+	var m serverResourceModel
+	resp.Diagnostics.Append(flattenServer(ctx, s, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	out := serverDataSourceModel{
+		AdministratorLogin:          m.AdministratorLogin,
+		AutoGrowEnabled:             m.AutoGrowEnabled,
+		BackupRetentionDays:         m.BackupRetentionDays,
+		CreateMode:                  stringOrNull(s.CreateMode),
+		DelegatedSubnetID:           m.DelegatedSubnetID,
+		EarliestRestoreTime:         m.EarliestRestoreTime,
+		FQDN:                        m.FQDN,
+		GeoRedundantBackupEnabled:   m.GeoRedundantBackupEnabled,
+		HAState:                     m.HAState,
+		HighAvailability:            m.HighAvailability,
+		Host:                        m.Host,
+		ID:                          m.ID,
+		Location:                    m.Location,
+		MaintenanceWindow:           m.MaintenanceWindow,
+		Name:                        m.Name,
+		PointInTimeRestoreTimeInUTC: stringOrNull(s.PointInTimeRestoreTimeInUTC),
+		Port:                        m.Port,
+		PrivateDNSZoneID:            m.PrivateDNSZoneID,
+		PublicNetworkAccessEnabled:  m.PublicNetworkAccessEnabled,
+		ReplicaCapacity:             m.ReplicaCapacity,
+		SKUName:                     m.SKUName,
+		SourceServerID:              stringOrNull(s.SourceServerID),
+		StandbyZone:                 m.StandbyZone,
+		State:                       m.State,
+		StorageMB:                   m.StorageMB,
+		StorageTier:                 m.StorageTier,
+		Tags:                        m.Tags,
+		Timeouts:                    config.Timeouts,
+		Version:                     m.Version,
+		Zone:                        m.Zone,
+	}
+	if m.Tags.IsNull() {
+		out.Tags = types.MapValueMust(types.StringType, nil)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}
+
+type serverDataSourceModel struct {
+	AdministratorLogin          types.String   `tfsdk:"administrator_login"`
+	AutoGrowEnabled             types.Bool     `tfsdk:"auto_grow_enabled"`
+	BackupRetentionDays         types.Int64    `tfsdk:"backup_retention_days"`
+	CreateMode                  types.String   `tfsdk:"create_mode"`
+	DelegatedSubnetID           types.String   `tfsdk:"delegated_subnet_id"`
+	EarliestRestoreTime         types.String   `tfsdk:"earliest_restore_time"`
+	FQDN                        types.String   `tfsdk:"fqdn"`
+	GeoRedundantBackupEnabled   types.Bool     `tfsdk:"geo_redundant_backup_enabled"`
+	HAState                     types.String   `tfsdk:"ha_state"`
+	HighAvailability            types.Object   `tfsdk:"high_availability"` // highAvailabilityModel
+	Host                        types.String   `tfsdk:"host"`
+	ID                          types.String   `tfsdk:"id"`
+	Location                    types.String   `tfsdk:"location"`
+	MaintenanceWindow           types.Object   `tfsdk:"maintenance_window"` // maintenanceWindowModel
+	Name                        types.String   `tfsdk:"name"`
+	PointInTimeRestoreTimeInUTC types.String   `tfsdk:"point_in_time_restore_time_in_utc"`
+	Port                        types.Int64    `tfsdk:"port"`
+	PrivateDNSZoneID            types.String   `tfsdk:"private_dns_zone_id"`
+	PublicNetworkAccessEnabled  types.Bool     `tfsdk:"public_network_access_enabled"`
+	ReplicaCapacity             types.Int64    `tfsdk:"replica_capacity"`
+	SKUName                     types.String   `tfsdk:"sku_name"`
+	SourceServerID              types.String   `tfsdk:"source_server_id"`
+	StandbyZone                 types.String   `tfsdk:"standby_zone"`
+	State                       types.String   `tfsdk:"state"`
+	StorageMB                   types.Int64    `tfsdk:"storage_mb"`
+	StorageTier                 types.String   `tfsdk:"storage_tier"`
+	Tags                        types.Map      `tfsdk:"tags"`
+	Timeouts                    timeouts.Value `tfsdk:"timeouts"`
+	Version                     types.String   `tfsdk:"version"`
+	Zone                        types.String   `tfsdk:"zone"`
+}

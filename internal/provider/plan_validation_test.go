@@ -1,0 +1,260 @@
+package provider_test
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/acctest"
+	"github.com/flexpg/terraform-provider-flexpg/internal/provider"
+)
+
+// These tests run `terraform plan` against the in-process provider with no cloud at all (no TF_ACC): the
+// client is created lazily, so planning new resources must never reach the API. Each bad configuration
+// must fail at plan time, on the attribute that breaks the rule (the source line Terraform quotes), with
+// the rule's message.
+
+func TestPlanTimeValidation(t *testing.T) {
+	tests := []struct {
+		name   string
+		config string
+		// want matches the error output; the attribute's source line is part of it, which proves the
+		// diagnostic is attached to that attribute.
+		want string
+	}{
+		{"bad name", serverHCL(map[string]string{"name": `"Bad_Name"`}, ""),
+			`name\s+= "Bad_Name"[\s\S]*may contain only lowercase letters`},
+		{"unknown location", serverHCL(map[string]string{"location": `"moon"`}, ""),
+			`location\s+= "moon"[\s\S]*must be the short name of a catalog region`},
+		{"bad version", serverHCL(map[string]string{"version": `"16"`}, ""),
+			`version\s+= "16"[\s\S]*version must be one of 15, 17`},
+		{"bad sku", serverHCL(map[string]string{"sku_name": `"GP_Standard_D3s_v3"`}, ""),
+			`sku_name\s+= "GP_Standard_D3s_v3"[\s\S]*must be a catalog SKU`},
+		{"storage not a size", serverHCL(map[string]string{"storage_mb": "50000"}, ""),
+			`storage_mb\s+= 50000[\s\S]*storage_mb must be one of 32768, 65536`},
+		{"tier invalid for size", serverHCL(map[string]string{"storage_mb": "65536", "storage_tier": `"P4"`}, ""),
+			`storage_tier\s+= "P4"[\s\S]*P4 is not available for storage_mb 65536`},
+		{"tier invalid for default size", serverHCL(map[string]string{"storage_tier": `"P60"`}, ""),
+			`P60 is not available for storage_mb 32768`},
+		{"retention 6", serverHCL(map[string]string{"backup_retention_days": "6"}, ""),
+			`backup_retention_days\s+= 6[\s\S]*must be between 7 and 35`},
+		{"retention 36", serverHCL(map[string]string{"backup_retention_days": "36"}, ""),
+			`backup_retention_days\s+= 36[\s\S]*must be between 7 and 35`},
+		{"reserved login", serverHCL(map[string]string{"administrator_login": `"azure_superuser"`}, ""),
+			`administrator_login\s+= "azure_superuser"[\s\S]*reserved by the service`},
+		{"pg_ login", serverHCL(map[string]string{"administrator_login": `"pg_x"`}, ""),
+			`administrator_login\s+= "pg_x"[\s\S]*must not start with pg_`},
+		{"maintenance hour 24", serverHCL(nil, `maintenance_window = { day_of_week = 0, start_hour = 24 }`),
+			`maintenance_window.start_hour must be between 0 and 23`},
+		{"HA on Burstable", serverHCL(nil, `high_availability = { mode = "SameZone" }`),
+			`high_availability[\s\S]*not available on the Burstable tier`},
+		{"zone-redundant HA in a single-zone region",
+			serverHCL(map[string]string{"location": `"westus"`, "sku_name": `"GP_Standard_D2s_v3"`}, `high_availability = { mode = "ZoneRedundant" }`),
+			`ZoneRedundant is not available in region westus`},
+		{"zone not in region", serverHCL(map[string]string{"zone": `"4"`}, ""),
+			`zone\s+= "4"[\s\S]*must be one of the availability zones of region westeurope`},
+		{"login missing in Default mode", serverHCL(map[string]string{"administrator_login": ""}, ""),
+			`administrator_login is required when create_mode is Default`},
+		{"password and write-only password", serverHCL(nil, `administrator_password_wo = "Str0ng-Passw0rd!"
+  administrator_password_wo_version = 1`), `"administrator_password_wo" cannot be specified when`},
+		{"write-only password without version", serverHCL(map[string]string{"administrator_password": ""},
+			`administrator_password_wo = "Str0ng-Passw0rd!"`), `administrator_password_wo_version`},
+		{"weak password", serverHCL(map[string]string{"administrator_password": `"password"`}, ""),
+			`administrator_password must contain characters from at least 3`},
+		{"private server with public access", serverHCL(map[string]string{"public_network_access_enabled": "true"},
+			`delegated_subnet_id = "/virtualNetworks/vnet1/subnets/db"
+  private_dns_zone_id = "/privateDnsZones/db.postgres.flexpg.internal"`),
+			`public_network_access_enabled must be false for a private-access server`},
+		{"firewall IPv6", firewallRuleHCL("::1", "::2"),
+			`start_ip_address\s+= "::1"[\s\S]*IPv6 addresses are not supported`},
+		{"firewall start after end", firewallRuleHCL("10.0.0.9", "10.0.0.1"),
+			`end_ip_address\s+= "10.0.0.1"[\s\S]*must not be lower than start_ip_address 10.0.0.9`},
+		{"configuration TLSv1.1", configurationHCL("ssl_min_protocol_version", "TLSv1.1"),
+			`value\s+= "TLSv1.1"[\s\S]*for ssl_min_protocol_version must be one of`},
+		{"configuration unknown parameter", configurationHCL("no_such_parameter", "1"),
+			`name\s+= "no_such_parameter"[\s\S]*is not a server parameter`},
+		{"database UTF-8 collation with LATIN1", databaseHCL(`charset = "LATIN1"`),
+			`collation en_US.utf8 is a UTF-8 collation and needs charset UTF8`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+				Steps: []resource.TestStep{{
+					Config:      tt.config,
+					PlanOnly:    true,
+					ExpectError: wrapTolerant(tt.want),
+				}},
+			})
+		})
+	}
+}
+
+// wrapTolerant compiles an error pattern whose spaces also match the line breaks Terraform inserts when it
+// wraps long diagnostic text.
+func wrapTolerant(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// TestPlanValidConfiguration plans a server with every child resource and checks the planned values the
+// provider decides before apply: defaults, the storage tier that follows the size, public access. It needs
+// no cloud: this is the lazy client at work.
+func TestPlanValidConfiguration(t *testing.T) {
+	// No endpoint, and a fresh home for the local cloud (FLEXPG_HOME, see internal/cloud/local): if planning
+	// reached for the cloud, the provider would start a local one there.
+	home := t.TempDir()
+	t.Setenv("FLEXPG_HOME", home)
+	t.Setenv(provider.EnvEndpoint, "")
+	t.Setenv(provider.EnvToken, "")
+	t.Cleanup(func() {
+		if entries, err := os.ReadDir(home); err != nil || len(entries) != 0 {
+			t.Errorf("planning touched the local cloud's home (%d entries, err %v); the client must be lazy", len(entries), err)
+		}
+	})
+	config := serverHCL(map[string]string{"storage_mb": "65536"}, `maintenance_window = { day_of_week = 3, start_hour = 2 }
+  tags = { env = "test" }`) + `
+resource "flexpg_firewall_rule" "test" {
+  name             = "office"
+  server_id        = flexpg_server.test.id
+  start_ip_address = "10.0.0.1"
+  end_ip_address   = "10.0.0.255"
+}
+
+resource "flexpg_server_configuration" "test" {
+  name      = "ssl_min_protocol_version"
+  server_id = flexpg_server.test.id
+  value     = "TLSv1.3"
+}
+
+resource "flexpg_database" "test" {
+  name      = "app"
+  server_id = flexpg_server.test.id
+  charset   = "utf8"
+}
+`
+	server := "flexpg_server.test"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{{
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPreRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(server, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("flexpg_firewall_rule.test", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("flexpg_server_configuration.test", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("flexpg_database.test", plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("storage_mb"), knownvalue.Int64Exact(65536)),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("storage_tier"), knownvalue.StringExact("P6")),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("version"), knownvalue.StringExact("17")),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("state"), knownvalue.StringExact("Ready")),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("backup_retention_days"), knownvalue.Int64Exact(7)),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("auto_grow_enabled"), knownvalue.Bool(false)),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(true)),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("maintenance_window").AtMapKey("start_minute"), knownvalue.Int64Exact(0)),
+					plancheck.ExpectUnknownValue(server, tfjsonpath.New("fqdn")),
+					plancheck.ExpectUnknownValue(server, tfjsonpath.New("zone")),
+					plancheck.ExpectKnownValue("flexpg_database.test", tfjsonpath.New("collation"), knownvalue.StringExact("en_US.utf8")),
+				},
+			},
+		}},
+	})
+}
+
+// TestPlanPrivateServerDefaults checks that a private-access server plans public access off.
+func TestPlanPrivateServerDefaults(t *testing.T) {
+	config := serverHCL(nil, `delegated_subnet_id = "/virtualNetworks/vnet1/subnets/db"
+  private_dns_zone_id = "/privateDnsZones/db.postgres.flexpg.internal"`)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPreRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("flexpg_server.test", tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(false)),
+					plancheck.ExpectKnownValue("flexpg_server.test", tfjsonpath.New("storage_tier"), knownvalue.StringExact("P4")),
+				},
+			},
+		}},
+	})
+}
+
+// serverHCL renders a valid Burstable server; overrides replace (or, with "", remove) attributes and extra
+// adds lines. Attributes are sorted so the output is stable.
+func serverHCL(overrides map[string]string, extra string) string {
+	attrs := map[string]string{
+		"name":                   `"plan-test"`,
+		"location":               `"westeurope"`,
+		"sku_name":               `"B_Standard_B1ms"`,
+		"administrator_login":    `"pgadmin"`,
+		"administrator_password": `"Str0ng-Passw0rd!"`,
+	}
+	for k, v := range overrides {
+		if v == "" {
+			delete(attrs, k)
+			continue
+		}
+		attrs[k] = v
+	}
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("resource \"flexpg_server\" \"test\" {\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "  %s = %s\n", k, attrs[k])
+	}
+	if extra != "" {
+		b.WriteString("  " + extra + "\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func firewallRuleHCL(start, end string) string {
+	return serverHCL(nil, "") + fmt.Sprintf(`
+resource "flexpg_firewall_rule" "test" {
+  name             = "office"
+  server_id        = flexpg_server.test.id
+  start_ip_address = %[1]q
+  end_ip_address   = %[2]q
+}
+`, start, end)
+}
+
+func configurationHCL(name, value string) string {
+	return serverHCL(nil, "") + fmt.Sprintf(`
+resource "flexpg_server_configuration" "test" {
+  name      = %[1]q
+  server_id = flexpg_server.test.id
+  value     = %[2]q
+}
+`, name, value)
+}
+
+func databaseHCL(extra string) string {
+	return serverHCL(nil, "") + fmt.Sprintf(`
+resource "flexpg_database" "test" {
+  name      = "app"
+  server_id = flexpg_server.test.id
+  %s
+}
+`, extra)
+}

@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+// Plan-time rules of flexpg_server. The configuration alone decides most rules, so ValidateConfig runs the
+// same whole-server validator the cloud runs (spec.ValidateServer). Rules that need the prior state (storage
+// only grows, the tier follows the size) run in ModifyPlan with spec.ValidateServerUpdate.
+
+// ValidateConfig reports every rule the configuration breaks, on the attribute that breaks it. Values not
+// known yet are skipped; the cloud checks them again at apply time.
+func (r *serverResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config serverResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	password := config.AdministratorPassword
+	usesWriteOnly := !config.AdministratorPasswordWO.IsNull()
+	if usesWriteOnly {
+		password = config.AdministratorPasswordWO
+	}
+
+	c, unknown := serverConfig(ctx, config, password)
+	if usesWriteOnly {
+		// The write-only password's own validator reports its format on its own attribute.
+		unknown = append(unknown, "administrator_password")
+	}
+	errs := spec.ValidateServer(c).Without(unknown...)
+	addFieldErrors(&resp.Diagnostics, configErrors(errs, config))
+}
+
+// configErrors drops the errors ValidateConfig must not report: sku_name's requirement (the schema makes it
+// Required, and Terraform already says so) and a tier-for-size error when the size is not configured (the
+// size is then the current one, known only at plan time, where ModifyPlan checks it).
+func configErrors(errs spec.FieldErrors, config serverResourceModel) spec.FieldErrors {
+	var out spec.FieldErrors
+	for _, e := range errs {
+		switch {
+		case e.Rule == "sku_name.required":
+		case e.Rule == "storage_tier.allowed_for_size" && config.StorageMB.IsNull():
+		default:
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ModifyPlan fills in what the plan can know before apply and reports the rules that compare the plan with
+// the current server.
+func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config serverResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *serverResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &serverResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	planStorageTier(config, state, &plan, &resp.Diagnostics)
+	planPublicNetworkAccess(config, state, &plan)
+	if state != nil {
+		checkServerUpdate(ctx, *state, plan, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	if state != nil && !resp.Diagnostics.HasError() {
+		keepStateWhenUnchanged(req.State, &resp.Plan, &resp.Diagnostics)
+	}
+}
+
+// keepStateWhenUnchanged plans no change at all when, after the modifiers above, every input equals the
+// state. Terraform marks computed attributes unknown as soon as the proposed plan differs from the state,
+// which it does when the configuration says storage_mb = 65536 and the cloud has grown the disk to 131072.
+// KeepAutoGrownStorage then plans the current size, but the computed attributes (ha_state, ...) would stay
+// unknown and show a spurious update; with nothing the user controls changing, nothing the cloud computes
+// changes either.
+func keepStateWhenUnchanged(state tfsdk.State, plan *tfsdk.Plan, diags *diag.Diagnostics) {
+	var planned, current map[string]tftypes.Value
+	if err := plan.Raw.As(&planned); err != nil {
+		diags.AddError("Unexpected Plan Shape", "This is a bug in the provider; please report it: "+err.Error())
+		return
+	}
+	if err := state.Raw.As(&current); err != nil {
+		diags.AddError("Unexpected State Shape", "This is a bug in the provider; please report it: "+err.Error())
+		return
+	}
+	inputs := []string{"timeouts"}
+	for _, f := range spec.ServerFields() {
+		inputs = append(inputs, f.Attribute)
+	}
+	for _, name := range inputs {
+		if !planned[name].Equal(current[name]) {
+			return
+		}
+	}
+	plan.Raw = state.Raw.Copy()
+}
+
+// planStorageTier makes an unset storage_tier follow storage_mb: the current tier while the size stays, the
+// new size's default tier when it changes (azurerm keeps the old tier and then fails, #25938). A configured
+// tier is checked against the planned size.
+func planStorageTier(config serverResourceModel, state *serverResourceModel, plan *serverResourceModel, diags *diag.Diagnostics) {
+	if plan.StorageMB.IsUnknown() {
+		if config.StorageTier.IsNull() {
+			plan.StorageTier = types.StringUnknown()
+		}
+		return
+	}
+	mb := plan.StorageMB.ValueInt64()
+	if !config.StorageTier.IsNull() {
+		if !config.StorageTier.IsUnknown() {
+			if fe := spec.ValidateStorageTier(mb, config.StorageTier.ValueString()); fe != nil {
+				diags.AddAttributeError(path.Root("storage_tier"), "Invalid Attribute Value", fe.Message)
+			}
+		}
+		return
+	}
+	if state != nil && state.StorageMB.ValueInt64() == mb && !state.StorageTier.IsNull() {
+		plan.StorageTier = state.StorageTier
+		return
+	}
+	if tier, ok := spec.DefaultStorageTier(mb); ok {
+		plan.StorageTier = types.StringValue(tier)
+		return
+	}
+	plan.StorageTier = types.StringUnknown()
+}
+
+// planPublicNetworkAccess plans the create-time default of public_network_access_enabled: true for a
+// public server, false for a private one (delegated subnet). Afterwards UseStateForUnknown keeps it.
+func planPublicNetworkAccess(config serverResourceModel, state *serverResourceModel, plan *serverResourceModel) {
+	if state != nil || !config.PublicNetworkAccessEnabled.IsNull() || config.DelegatedSubnetID.IsUnknown() {
+		return
+	}
+	plan.PublicNetworkAccessEnabled = types.BoolValue(config.DelegatedSubnetID.IsNull())
+}
+
+// checkServerUpdate runs the update rules (storage only grows, among others) unless the plan replaces the
+// server anyway: a change to an immutable field makes the rest irrelevant, since a new server is created.
+func checkServerUpdate(ctx context.Context, state, plan serverResourceModel, diags *diag.Diagnostics) {
+	old, _ := serverConfig(ctx, state, types.StringNull())
+	desired, unknown := serverConfig(ctx, plan, types.StringNull())
+	errs := spec.ValidateServerUpdate(old, desired).Without(unknown...)
+
+	replacing := !plan.CreateMode.Equal(state.CreateMode) || !plan.SourceServerID.Equal(state.SourceServerID) ||
+		!plan.PointInTimeRestoreTimeInUTC.Equal(state.PointInTimeRestoreTimeInUTC)
+	var rest spec.FieldErrors
+	for _, e := range errs {
+		if isReplacementRule(e.Rule) {
+			replacing = true
+			continue
+		}
+		rest = append(rest, e)
+	}
+	if !replacing {
+		addFieldErrors(diags, rest)
+	}
+}
+
+// isReplacementRule says whether an update rule describes a change the schema plans as a replacement
+// (RequiresReplace on immutable fields, the version downgrade modifier) rather than an error.
+func isReplacementRule(rule string) bool {
+	return strings.HasSuffix(rule, ".immutable") || rule == "delegated_subnet_id.network_mode" ||
+		rule == "version.no_downgrade"
+}

@@ -1,0 +1,309 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/provider/planmodifiers"
+	"github.com/flexpg/terraform-provider-flexpg/internal/provider/validators"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+// serverResourceSchema is the flexpg_server schema. Attributes are alphabetical. high_availability and
+// maintenance_window are single nested attributes (not blocks): an object that is either absent or present
+// once, addressed as high_availability.mode, which is exactly the path the cloud's field errors use.
+func serverResourceSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Manages a PostgreSQL flexible server: one real PostgreSQL instance run by the flexpg " +
+			"cloud in Docker.",
+		Attributes: map[string]schema.Attribute{
+			"administrator_login": schema.StringAttribute{
+				MarkdownDescription: "Login of the server's administrator role; required when `create_mode` is `Default`. " +
+					"It is not a superuser, as on the real service. Changing it replaces the server. Value " +
+					validators.AdministratorLogin().MarkdownDescription(ctx) + ".",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.AdministratorLogin()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"administrator_password": schema.StringAttribute{
+				MarkdownDescription: "Password of the administrator, stored (sensitive) in state. Conflicts with " +
+					"`administrator_password_wo`. Value " + validators.Password("administrator_password").MarkdownDescription(ctx) + ".",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					validators.Password("administrator_password"),
+					stringvalidator.ConflictsWith(path.MatchRoot("administrator_password_wo")),
+				},
+			},
+			"administrator_password_wo": schema.StringAttribute{
+				MarkdownDescription: "Write-only password of the administrator (Terraform 1.11 or later); it is never " +
+					"stored in state or plan. Requires `administrator_password_wo_version`: the password is only sent " +
+					"at create and when that version changes. Conflicts with `administrator_password`. Value " +
+					validators.Password("administrator_password_wo").MarkdownDescription(ctx) + ".",
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				Validators: []validator.String{
+					validators.Password("administrator_password_wo"),
+					stringvalidator.ConflictsWith(path.MatchRoot("administrator_password")),
+					stringvalidator.AlsoRequires(path.MatchRoot("administrator_password_wo_version")),
+				},
+			},
+			"administrator_password_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `administrator_password_wo`. Change it (for example increment it) to " +
+					"send a new write-only password; the password itself is never compared.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("administrator_password_wo"))},
+			},
+			"auto_grow_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the cloud grows `storage_mb` to the next size when the disk is 95% full " +
+					"(instead of switching the server to read-only). A size grown this way is not drift: while " +
+					"auto-grow is on, a configured `storage_mb` below the current size plans the current size. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"backup_retention_days": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Days of backups (base backups and WAL) kept for point-in-time "+
+					"restore; %s. Defaults to `%d` at create; when unset later, the current value is kept.",
+					validators.BackupRetentionDays().MarkdownDescription(ctx), spec.DefaultBackupRetentionDays),
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.Int64{validators.BackupRetentionDays()},
+				PlanModifiers: []planmodifier.Int64{planmodifiers.Int64StateOrDefault(spec.DefaultBackupRetentionDays)},
+			},
+			"create_mode": schema.StringAttribute{
+				MarkdownDescription: "How the server is created; " + validators.CreateMode().MarkdownDescription(ctx) +
+					". `PointInTimeRestore` needs `source_server_id` and `point_in_time_restore_time_in_utc`. " +
+					"Unset means `Default`. Changing it replaces the server.",
+				Optional:      true,
+				Validators:    []validator.String{validators.CreateMode()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"delegated_subnet_id": schema.StringAttribute{
+				MarkdownDescription: "ID of a subnet delegated to flexible servers (`/virtualNetworks/<vnet>/subnets/<subnet>`) " +
+					"for private access. A server's network mode is fixed at create: changing it replaces the server.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"earliest_restore_time": schema.StringAttribute{
+				MarkdownDescription: "Earliest time (RFC 3339, UTC) the server can be restored to.",
+				Computed:            true,
+			},
+			"fqdn": schema.StringAttribute{
+				MarkdownDescription: "Fully qualified domain name of the server, `<name>." + spec.DNSSuffix + "`, resolvable inside the cloud.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"geo_redundant_backup_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether backups are also kept in the paired region. Changing it replaces the server. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"ha_state": schema.StringAttribute{
+				MarkdownDescription: "High-availability state reported by the cloud (for example `Healthy`, `FailingOver`).",
+				Computed:            true,
+			},
+			"high_availability": schema.SingleNestedAttribute{
+				MarkdownDescription: "High availability: a synchronous standby the cloud fails over to. Not available " +
+					"on the Burstable tier. Omit the attribute to disable HA. The rules are checked at plan time; " +
+					"this version of the cloud does not run standbys yet and refuses the attribute at apply.",
+				Optional:   true,
+				Attributes: highAvailabilityAttributes(ctx),
+			},
+			"host": schema.StringAttribute{
+				MarkdownDescription: "Host address on this machine that reaches the current primary (`127.0.0.1`); null for private-access servers.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "ID of the server, `/" + spec.CollectionServers + "/<name>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"location": schema.StringAttribute{
+				MarkdownDescription: "Region of the server; " + validators.Location().MarkdownDescription(ctx) +
+					". Changing it replaces the server.",
+				Required:      true,
+				Validators:    []validator.String{validators.Location()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"maintenance_window": schema.SingleNestedAttribute{
+				MarkdownDescription: "Custom weekly maintenance window (UTC). Omit it to let the cloud choose.",
+				Optional:            true,
+				Attributes:          maintenanceWindowAttributes(ctx),
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the server; it is also the first label of its FQDN. Value " +
+					validators.ServerName().MarkdownDescription(ctx) + ". Changing it replaces the server.",
+				Required:      true,
+				Validators:    []validator.String{validators.ServerName()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"point_in_time_restore_time_in_utc": schema.StringAttribute{
+				MarkdownDescription: "Time (RFC 3339) to restore `source_server_id` to, with `create_mode = \"PointInTimeRestore\"`. " +
+					"Changing it replaces the server.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"port": schema.Int64Attribute{
+				MarkdownDescription: "Port on `host` that reaches the current primary; it stays the same across failovers. Null for private-access servers.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"private_dns_zone_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the private DNS zone (`/privateDnsZones/<zone>`) the server registers in; " +
+					"required with `delegated_subnet_id`. Changing it replaces the server.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"public_network_access_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the server has a public endpoint guarded by firewall rules. Defaults to " +
+					"`true`, or `false` for a private-access server (`delegated_subnet_id` set), which must not enable it.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"replica_capacity": schema.Int64Attribute{
+				MarkdownDescription: "How many more read replicas the server can have.",
+				Computed:            true,
+			},
+			"sku_name": schema.StringAttribute{
+				MarkdownDescription: "Compute size, `<tier>_<size>` with tier `B` (Burstable), `GP` (GeneralPurpose) or " +
+					"`MO` (MemoryOptimized); one of " + spec.MarkdownList(spec.SKUNames()) + ". Scaling is an in-place change.",
+				Required:   true,
+				Validators: []validator.String{validators.SKUName()},
+			},
+			"source_server_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the server to restore from, with `create_mode = \"PointInTimeRestore\"`. " +
+					"Changing it replaces the server.",
+				Optional:      true,
+				Validators:    []validator.String{validators.ServerID("source_server_id")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"standby_zone": schema.StringAttribute{
+				MarkdownDescription: "Availability zone of the HA standby, as placed by the cloud.",
+				Computed:            true,
+			},
+			"state": schema.StringAttribute{
+				MarkdownDescription: "Power state: " + validators.State().MarkdownDescription(ctx) + ". `Stopped` stops " +
+					"the server (the cloud starts it again after 7 days, as the service does). Defaults to `" +
+					spec.StateReady + "` at create; when unset later, the current state is kept, so stopping and " +
+					"starting from the CLI is not drift.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.State()},
+				PlanModifiers: []planmodifier.String{planmodifiers.StringStateOrDefault(spec.StateReady)},
+			},
+			"storage_mb": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Storage size in MB; %s. Storage can only grow: a smaller value is a "+
+					"plan-time error (with `auto_grow_enabled`, a size the cloud has grown to is kept instead). "+
+					"Defaults to `%d` at create; when unset later, the current size is kept.",
+					validators.StorageMB().MarkdownDescription(ctx), spec.DefaultStorageMB),
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.Int64{validators.StorageMB()},
+				PlanModifiers: []planmodifier.Int64{
+					planmodifiers.Int64StateOrDefault(spec.DefaultStorageMB),
+					planmodifiers.KeepAutoGrownStorage(path.Root("auto_grow_enabled")),
+				},
+			},
+			"storage_tier": schema.StringAttribute{
+				MarkdownDescription: "Performance tier of the disk; " + validators.StorageTier().MarkdownDescription(ctx) +
+					", and allowed for the size. Unset, it follows `storage_mb`: each size's default (lowest) tier is " +
+					"planned whenever the size changes.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{validators.StorageTier()},
+			},
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Tags of the server.",
+				ElementType:         types.StringType,
+				Optional:            true,
+			},
+			"version": schema.StringAttribute{
+				MarkdownDescription: "PostgreSQL major version; " + validators.Version().MarkdownDescription(ctx) +
+					". Defaults to `" + spec.DefaultVersion + "` at create; when unset later, the current version is kept. " +
+					"A lower version replaces the server; in-place upgrades are not offered yet and are refused at apply.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{validators.Version()},
+				PlanModifiers: []planmodifier.String{
+					planmodifiers.StringStateOrDefault(spec.DefaultVersion),
+					planmodifiers.RequiresReplaceOnVersionDowngrade(),
+				},
+			},
+			"zone": schema.StringAttribute{
+				MarkdownDescription: "Availability zone of the primary, one of the region's zones. Unset, the choice " +
+					"is left to the cloud, and whatever it reports is kept (no diff).",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func highAvailabilityAttributes(ctx context.Context) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"mode": schema.StringAttribute{
+			MarkdownDescription: "HA mode; " + validators.HAMode().MarkdownDescription(ctx) + ". `ZoneRedundant` " +
+				"needs a region with zone-redundant HA.",
+			Required:   true,
+			Validators: []validator.String{validators.HAMode()},
+		},
+		"standby_availability_zone": schema.StringAttribute{
+			MarkdownDescription: "Zone of the standby. For `ZoneRedundant` it must differ from `zone`, for " +
+				"`SameZone` equal it. Unset, the cloud picks one and it is kept.",
+			Optional:      true,
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+	}
+}
+
+func maintenanceWindowAttributes(ctx context.Context) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"day_of_week": schema.Int64Attribute{
+			MarkdownDescription: "Day of the week; " + validators.MaintenanceDayOfWeek().MarkdownDescription(ctx) + ". Defaults to `0`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             int64default.StaticInt64(0),
+			Validators:          []validator.Int64{validators.MaintenanceDayOfWeek()},
+		},
+		"start_hour": schema.Int64Attribute{
+			MarkdownDescription: "Start hour; " + validators.MaintenanceStartHour().MarkdownDescription(ctx) + ". Defaults to `0`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             int64default.StaticInt64(0),
+			Validators:          []validator.Int64{validators.MaintenanceStartHour()},
+		},
+		"start_minute": schema.Int64Attribute{
+			MarkdownDescription: "Start minute; " + validators.MaintenanceStartMinute().MarkdownDescription(ctx) + ". Defaults to `0`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             int64default.StaticInt64(0),
+			Validators:          []validator.Int64{validators.MaintenanceStartMinute()},
+		},
+	}
+}
