@@ -1,0 +1,2 @@
+# A server is imported by its ID, /flexibleServers/<name>.
+terraform import flexpg_server.example /flexibleServers/example-pg
