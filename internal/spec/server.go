@@ -216,8 +216,10 @@ func validateStandbyZone(errs *FieldErrors, d ServerConfig) {
 	}
 }
 
-// validateNetwork checks the private-access pair. Deeper networking rules (subnet delegation, VNet region,
-// DNS zone suffix) need the cloud's state and are checked at apply time.
+// validateNetwork checks the private-access pair: both IDs or neither, well formed, public access off, and a
+// zone a server may use. Rules that need the cloud's state (the subnet's delegation, the VNet's region) are
+// checked at apply time with ValidateServerSubnet and ValidateVNetRegion. A missing half of the pair is
+// reported on the missing attribute, so a plan-time caller drops it while that attribute is unknown.
 func validateNetwork(errs *FieldErrors, d ServerConfig) {
 	if d.DelegatedSubnetID != "" {
 		if _, _, err := ParseSubnetID(d.DelegatedSubnetID); err != nil {
@@ -231,11 +233,16 @@ func validateNetwork(errs *FieldErrors, d ServerConfig) {
 			errs.Add(newFieldError("public_network_access_enabled", "private_server",
 				"must be false for a private-access server (delegated_subnet_id is set); a private server has no public endpoint"))
 		}
+	} else if d.PrivateDNSZoneID != "" {
+		errs.Add(required("delegated_subnet_id",
+			"when private_dns_zone_id is set: a private DNS zone is only used by a private-access server (remove private_dns_zone_id for public access)"))
 	}
 	if d.PrivateDNSZoneID != "" {
-		if _, err := ParsePrivateDNSZoneID(d.PrivateDNSZoneID); err != nil {
+		if zone, err := ParsePrivateDNSZoneID(d.PrivateDNSZoneID); err != nil {
 			errs.Add(newFieldError("private_dns_zone_id", "format",
 				"must be a private DNS zone ID of the form /privateDnsZones/<zone>; got %s", quote(d.PrivateDNSZoneID)))
+		} else {
+			errs.Add(ValidatePrivateDNSZoneForServer(zone, d.Name))
 		}
 	}
 }

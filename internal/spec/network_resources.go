@@ -1,0 +1,111 @@
+package spec
+
+// VirtualNetworkConfig is the desired configuration of a flexpg_virtual_network.
+type VirtualNetworkConfig struct {
+	Name, Location string
+	AddressSpace   []string
+}
+
+// ValidateVirtualNetwork checks every rule a virtual network's configuration alone decides. Rules against its
+// subnets (ValidateAddressSpaceChange) need the cloud's state.
+func ValidateVirtualNetwork(c VirtualNetworkConfig) FieldErrors {
+	var errs FieldErrors
+	requireThen(&errs, "name", c.Name, ValidateVirtualNetworkName)
+	requireThen(&errs, "location", c.Location, ValidateLocation)
+	errs.AddAll(ValidateAddressSpace(c.AddressSpace))
+	return errs
+}
+
+// SubnetConfig is the desired configuration of a flexpg_subnet.
+type SubnetConfig struct {
+	Name, VirtualNetworkID, AddressPrefix, Delegation string
+}
+
+// ValidateSubnet checks every rule a subnet's configuration alone decides. The prefix's place in the network
+// (ValidateSubnetPrefix with the network's address space and sibling prefixes) and resizing a used subnet
+// (ValidateSubnetResize) need the cloud's state.
+func ValidateSubnet(c SubnetConfig) FieldErrors {
+	var errs FieldErrors
+	requireThen(&errs, "name", c.Name, ValidateSubnetName)
+	requireThen(&errs, "virtual_network_id", c.VirtualNetworkID, validateVirtualNetworkRef)
+	if c.AddressPrefix == "" {
+		errs.Add(required("address_prefix", ""))
+	} else {
+		errs.AddAll(ValidateSubnetPrefix(c.AddressPrefix, nil, nil))
+	}
+	errs.Add(ValidateDelegation(c.Delegation))
+	return errs
+}
+
+// PrivateDNSZoneLinkConfig is the desired configuration of a flexpg_private_dns_zone_virtual_network_link.
+type PrivateDNSZoneLinkConfig struct {
+	Name, PrivateDNSZoneID, VirtualNetworkID string
+	RegistrationEnabled                      bool
+}
+
+// ValidatePrivateDNSZoneLink checks every rule a link's configuration alone decides. That the zone and the
+// network exist, and that a network is linked to a zone once, need the cloud's state.
+func ValidatePrivateDNSZoneLink(c PrivateDNSZoneLinkConfig) FieldErrors {
+	var errs FieldErrors
+	requireThen(&errs, "name", c.Name, ValidateLinkName)
+	requireThen(&errs, "private_dns_zone_id", c.PrivateDNSZoneID, validatePrivateDNSZoneRef)
+	requireThen(&errs, "virtual_network_id", c.VirtualNetworkID, validateVirtualNetworkRef)
+	return errs
+}
+
+func validateVirtualNetworkRef(id string) *FieldError {
+	vnet, err := ParseVirtualNetworkID(id)
+	if err == nil && virtualNetworkName.check("virtual_network_id", vnet) == nil {
+		return nil
+	}
+	return newFieldError("virtual_network_id", "format",
+		"must be a virtual network ID of the form /virtualNetworks/<vnet>; got %s", quote(id))
+}
+
+func validatePrivateDNSZoneRef(id string) *FieldError {
+	const field = "private_dns_zone_id"
+	zone, err := ParsePrivateDNSZoneID(id)
+	if err != nil {
+		return newFieldError(field, "format",
+			"must be a private DNS zone ID of the form /privateDnsZones/<zone>; got %s", quote(id))
+	}
+	return validateDNSName(field, zone)
+}
+
+// VirtualNetworkFields lists every flexpg_virtual_network input attribute. address_space can change, as long
+// as it keeps covering the network's subnets (ValidateAddressSpaceChange).
+func VirtualNetworkFields() []Field {
+	return []Field{
+		{"name", true},
+		{"location", true},
+		{"address_space", false},
+	}
+}
+
+// SubnetFields lists every flexpg_subnet input attribute. address_prefix can change while no server uses the
+// subnet (ValidateSubnetResize, checked by the API).
+func SubnetFields() []Field {
+	return []Field{
+		{"name", true},
+		{"virtual_network_id", true},
+		{"address_prefix", false},
+		{"delegation", false},
+	}
+}
+
+// PrivateDNSZoneFields lists every flexpg_private_dns_zone input attribute.
+func PrivateDNSZoneFields() []Field {
+	return []Field{
+		{"name", true},
+	}
+}
+
+// PrivateDNSZoneLinkFields lists every flexpg_private_dns_zone_virtual_network_link input attribute.
+func PrivateDNSZoneLinkFields() []Field {
+	return []Field{
+		{"name", true},
+		{"private_dns_zone_id", true},
+		{"virtual_network_id", true},
+		{"registration_enabled", false},
+	}
+}
