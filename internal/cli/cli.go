@@ -36,6 +36,7 @@ func commands() map[string]command {
 		"psql":   {"psql <server> [-d db] [-U user]: connect with TLS (verify-full) as the admin", cmdPsql},
 		"images": {"images build [-version 15|17|all]: build the PostgreSQL images", cmdImages},
 		"clock":  {"clock advance <duration>: move the cloud's clock forward (e.g. 168h to see auto-start)", cmdClock},
+		"run":    {"run -subnet <subnet id> [-e K=V] -- <command>: run a command in a container inside a VNet", cmdRun},
 	}
 }
 
@@ -60,6 +61,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	if err := cmd.run(ctx, e, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
+		}
+		if code, ok := asExitCode(err); ok {
+			return code
 		}
 		fmt.Fprintln(e.stderr, "error:", err)
 		var ue usageError

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/daemon"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/netguard"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime/docker"
 )
@@ -88,13 +89,16 @@ func (c *Cloud) Restart(ctx context.Context) error {
 	return nil
 }
 
-// Sweep removes every engine object of this cloud.
+// Sweep removes every engine object of this cloud and its isolation rules.
 func Sweep(ctx context.Context, cloudID string) error {
 	rt, err := docker.New(ctx)
 	if err != nil {
 		return err
 	}
-	return rt.Sweep(ctx, runtime.Labels{runtime.LabelCloud: cloudID})
+	if err := rt.Sweep(ctx, runtime.Labels{runtime.LabelCloud: cloudID}); err != nil {
+		return err
+	}
+	return netguard.Sweep(ctx, cloudID[:8])
 }
 
 // Stop closes the cloud and removes everything it created.

@@ -91,6 +91,21 @@ func (a *API) routes() {
 	a.handle("GET "+v+"/flexibleServers/{server}/databases/{name}", a.getDatabase)
 	a.handle("PUT "+v+"/flexibleServers/{server}/databases/{name}", a.putDatabase)
 	a.handle("DELETE "+v+"/flexibleServers/{server}/databases/{name}", a.deleteDatabase)
+
+	a.handle("GET "+v+"/virtualNetworks", a.listVirtualNetworks)
+	a.handle("GET "+v+"/virtualNetworks/{vnet}", a.getVirtualNetwork)
+	a.handle("PUT "+v+"/virtualNetworks/{vnet}", a.putVirtualNetwork)
+	a.handle("DELETE "+v+"/virtualNetworks/{vnet}", a.deleteVirtualNetwork)
+	a.handle("GET "+v+"/virtualNetworks/{vnet}/subnets", a.listSubnets)
+	a.handle("GET "+v+"/virtualNetworks/{vnet}/subnets/{subnet}", a.getSubnet)
+	a.handle("PUT "+v+"/virtualNetworks/{vnet}/subnets/{subnet}", a.putSubnet)
+	a.handle("DELETE "+v+"/virtualNetworks/{vnet}/subnets/{subnet}", a.deleteSubnet)
+	a.handle("GET "+v+"/privateDnsZones/{zone}", a.getPrivateDNSZone)
+	a.handle("PUT "+v+"/privateDnsZones/{zone}", a.putPrivateDNSZone)
+	a.handle("DELETE "+v+"/privateDnsZones/{zone}", a.deletePrivateDNSZone)
+	a.handle("GET "+v+"/privateDnsZones/{zone}/virtualNetworkLinks/{link}", a.getPrivateDNSZoneLink)
+	a.handle("PUT "+v+"/privateDnsZones/{zone}/virtualNetworkLinks/{link}", a.putPrivateDNSZoneLink)
+	a.handle("DELETE "+v+"/privateDnsZones/{zone}/virtualNetworkLinks/{link}", a.deletePrivateDNSZoneLink)
 }
 
 // ServeHTTP implements http.Handler.

@@ -90,8 +90,10 @@ func (a *API) deleteFirewallRule(w http.ResponseWriter, r *http.Request) {
 
 // publicOnly refuses firewall rules on private-access servers, as the service does.
 func publicOnly(s store.Server) error {
-	if s.Spec.DelegatedSubnetID != "" || (s.Spec.PublicNetworkAccessEnabled != nil && !*s.Spec.PublicNetworkAccessEnabled) {
-		return conflictf("server %s has no public access: firewall rules apply only to public-access servers", s.Spec.Name)
+	private := s.Spec.DelegatedSubnetID != "" || (s.Spec.PublicNetworkAccessEnabled != nil && !*s.Spec.PublicNetworkAccessEnabled)
+	if fe := spec.ValidateFirewallRuleTarget(private); fe != nil {
+		return &apiErr{http.StatusConflict, model.Error{Code: model.CodeConflict, Field: fe.Field,
+			Message: "server " + s.Spec.Name + ": " + fe.Message}}
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ func present(s store.Server) model.Server {
 	out.AdministratorPassword = ""
 	out.ID = spec.ServerID(s.Spec.Name)
 	out.FQDN = spec.ServerFQDN(s.Spec.Name)
-	if s.HostPort != 0 {
+	if s.HostPort != 0 && s.Spec.DelegatedSubnetID == "" {
 		out.Host = "127.0.0.1"
 		out.Port = s.HostPort
 	}
@@ -89,10 +89,6 @@ func notYetSupported(s model.Server) spec.FieldErrors {
 	if s.HighAvailability != nil {
 		errs.Add(&spec.FieldError{Field: "high_availability", Rule: "high_availability.unsupported",
 			Message: "high_availability is not supported by this version of the flexpg cloud yet; remove the block"})
-	}
-	if s.DelegatedSubnetID != "" || s.PrivateDNSZoneID != "" {
-		errs.Add(&spec.FieldError{Field: "delegated_subnet_id", Rule: "private_access.unsupported",
-			Message: "private access (delegated_subnet_id, private_dns_zone_id) is not supported by this version of the flexpg cloud yet; use public access with firewall rules"})
 	}
 	if s.CreateMode == spec.CreateModePointInTimeRestore {
 		errs.Add(&spec.FieldError{Field: "create_mode", Rule: "create_mode.unsupported",

@@ -115,3 +115,5 @@ func serverFor(tx *store.Tx, name string) (store.Server, error) {
 	}
 	return s, err
 }
+
+func jsonBody(v any) ([]byte, error) { return json.Marshal(v) }

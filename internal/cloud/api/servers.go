@@ -109,6 +109,9 @@ func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) (store.Operation, error) {
+	if err := checkPrivateAccess(tx, desired); err != nil {
+		return store.Operation{}, err
+	}
 	if desired.CreateMode == "" || desired.CreateMode == spec.CreateModeDefault {
 		if verifier == "" {
 			return store.Operation{}, spec.FieldErrors{{Field: "administrator_password", Rule: "administrator_password.required",
@@ -301,4 +304,42 @@ func withoutRule(errs spec.FieldErrors, rule string) spec.FieldErrors {
 		}
 	}
 	return out
+}
+
+// checkPrivateAccess applies the private-access rules that need the cloud's state: the subnet and zone
+// exist, the subnet is delegated to flexible servers, and its VNet is in the server's region.
+func checkPrivateAccess(tx *store.Tx, s model.Server) error {
+	if s.DelegatedSubnetID == "" {
+		return nil
+	}
+	vnetName, subnetName, err := spec.ParseSubnetID(s.DelegatedSubnetID)
+	if err != nil {
+		return spec.FieldErrors{{Field: "delegated_subnet_id", Rule: "delegated_subnet_id.format", Message: "delegated_subnet_id " + err.Error()}}
+	}
+	sub, err := tx.GetSubnet(vnetName, subnetName)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !sub.Ready) {
+		return spec.FieldErrors{{Field: "delegated_subnet_id", Rule: "delegated_subnet_id.exists",
+			Message: "delegated_subnet_id: subnet " + s.DelegatedSubnetID + " does not exist (create it first, or add depends_on)"}}
+	}
+	if err != nil {
+		return err
+	}
+	vnet, err := tx.GetVirtualNetwork(vnetName)
+	if err != nil {
+		return err
+	}
+	var errs spec.FieldErrors
+	errs.Add(spec.ValidateServerSubnet(sub.Subnet.Delegation))
+	errs.Add(spec.ValidateVNetRegion(vnet.VNet.Location, s.Location))
+	zone, err := spec.ParsePrivateDNSZoneID(s.PrivateDNSZoneID)
+	if err == nil {
+		if _, err := tx.GetPrivateDNSZone(spec.NormalizeDNSZoneName(zone)); errors.Is(err, store.ErrNotFound) {
+			errs.Add(&spec.FieldError{Field: "private_dns_zone_id", Rule: "private_dns_zone_id.exists",
+				Message: "private_dns_zone_id: private DNS zone " + zone + " does not exist (create it first, or add depends_on)"})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }

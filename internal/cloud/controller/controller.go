@@ -29,6 +29,8 @@ type Config struct {
 	Images    ImageSource
 	Postgres  Postgres
 	Endpoints Endpoints
+	Guard     NetworkGuard // nil: no VNet isolation rules (unit tests)
+	DNS       Resolver     // nil: no private DNS (unit tests)
 	CA        *pki.CA
 	CertDir   string // where server certificates are kept
 	FreePort  func() (int, error)
@@ -85,6 +87,15 @@ func New(cfg Config) *Controller {
 		KindConfigurationPut: c.planConfigurationPut,
 		KindDatabasePut:      c.planDatabasePut,
 		KindDatabaseDelete:   c.planDatabaseDelete,
+
+		KindVirtualNetworkPut:    c.planVirtualNetworkPut,
+		KindVirtualNetworkDelete: c.planVirtualNetworkDelete,
+		KindSubnetPut:            c.planSubnetPut,
+		KindSubnetDelete:         c.planSubnetDelete,
+		KindZonePut:              c.planZonePut,
+		KindZoneDelete:           c.planZoneDelete,
+		KindLinkPut:              c.planLinkPut,
+		KindLinkDelete:           c.planLinkDelete,
 	}
 	return c
 }
@@ -96,6 +107,9 @@ func (c *Controller) now() time.Time { return c.cfg.Clock().UTC() }
 func (c *Controller) Start(ctx context.Context) error {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if _, err := c.publicNetwork(ctx); err != nil {
+		return err
+	}
+	if err := c.restoreNetworks(ctx); err != nil {
 		return err
 	}
 	if err := c.restoreEndpoints(ctx); err != nil {

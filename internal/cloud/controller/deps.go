@@ -3,6 +3,9 @@ package controller
 import (
 	"context"
 	"crypto/tls"
+	"net/netip"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/netguard"
 )
 
 // ImageSource provides the PostgreSQL image of a major version, building it when it is missing.
@@ -34,4 +37,15 @@ type Endpoints interface {
 	SetBackend(name, backend string) error
 	SetPolicy(name string, policy EndpointPolicy) error
 	CloseEndpoint(name string) error
+}
+
+// NetworkGuard enforces VNet isolation on this machine (see cloud/netguard).
+type NetworkGuard interface {
+	Apply(ctx context.Context, vnets []netguard.VNet) error
+}
+
+// Resolver is the cloud's DNS server as the controller uses it: it listens on each subnet's gateway.
+type Resolver interface {
+	Listen(addr netip.AddrPort) error
+	Unlisten(addr netip.AddrPort) error
 }

@@ -51,6 +51,9 @@ func (c *Controller) endpointPolicy(st serverState) (EndpointPolicy, error) {
 
 // openEndpoint opens (or re-opens) the server's host endpoint on its reserved port.
 func (c *Controller) openEndpoint(ctx context.Context, name string) error {
+	if c.isPrivate(name) {
+		return nil // private servers have no host endpoint
+	}
 	st, err := c.loadServerState(name)
 	if err != nil {
 		return err
@@ -81,6 +84,9 @@ func (c *Controller) refreshEndpoint(ctx context.Context, name string) error {
 
 // applyPolicy recomputes the endpoint policy after firewall or parameter changes.
 func (c *Controller) applyPolicy(name string) error {
+	if c.isPrivate(name) {
+		return nil // no host endpoint
+	}
 	st, err := c.loadServerState(name)
 	if err != nil {
 		return err
@@ -118,6 +124,9 @@ func (c *Controller) restoreEndpoints(ctx context.Context) error {
 			} else if errors.Is(err, runtime.ErrNotFound) {
 				c.log.Error("server's container is missing", "server", name)
 			}
+		}
+		if s.Spec.DelegatedSubnetID != "" {
+			continue // no host endpoint; the resolver reads the recorded address
 		}
 		if err := c.openEndpoint(ctx, name); err != nil {
 			c.log.Warn("reopen host endpoint", "server", name, "port", strconv.Itoa(s.HostPort), "err", err)

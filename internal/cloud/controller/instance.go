@@ -37,7 +37,7 @@ func (c *Controller) loadServerState(name string) (serverState, error) {
 
 // instanceFiles renders the configuration files the cloud owns inside the container.
 func (c *Controller) instanceFiles(ctx context.Context, st serverState) ([]runtime.File, error) {
-	netInfo, err := c.publicNetwork(ctx)
+	pl, err := c.placement(ctx, st.server)
 	if err != nil {
 		return nil, err
 	}
@@ -46,11 +46,22 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState) ([]runti
 	if err != nil {
 		return nil, fmt.Errorf("render postgresql.conf: %w", err)
 	}
-	hba, err := postgres.RenderHBA(postgres.HBAInput{
-		ManagementCIDR:         hostPrefix(netInfo),
-		UserSources:            userSources(netInfo, st.rules),
+	hbaIn := postgres.HBAInput{
+		ManagementCIDR:         netip.PrefixFrom(pl.gateway, 32),
 		RequireSecureTransport: requireSecureTransport(values),
-	})
+	}
+	if pl.private {
+		// Clients inside the VNet; never the machine itself (its address on the subnet).
+		hbaIn.UserSources = pl.sources
+		hbaIn.RejectSources = []netip.Prefix{netip.PrefixFrom(pl.gateway, 32)}
+	} else {
+		netInfo, err := c.publicNetwork(ctx)
+		if err != nil {
+			return nil, err
+		}
+		hbaIn.UserSources = userSources(netInfo, st.rules)
+	}
+	hba, err := postgres.RenderHBA(hbaIn)
 	if err != nil {
 		return nil, fmt.Errorf("render pg_hba.conf: %w", err)
 	}
@@ -103,22 +114,27 @@ func (c *Controller) ensureContainer(ctx context.Context, name string, image str
 		return fmt.Errorf("unknown sku %q", st.server.Spec.SKUName)
 	}
 	compute := spec.ScaledCompute(sku, c.cfg.Scale)
-	netInfo, err := c.publicNetwork(ctx)
+	pl, err := c.placement(ctx, st.server)
 	if err != nil {
 		return err
 	}
-	_, err = c.cfg.Runtime.CreateContainer(ctx, runtime.ContainerSpec{
+	cs := runtime.ContainerSpec{
 		Name:       c.containerName(name),
 		Image:      image,
 		Hostname:   name,
 		Labels:     c.labels(serverResource(name), "server"),
-		Network:    netInfo.Name,
-		Aliases:    []string{spec.ServerFQDN(name)},
+		Network:    pl.network,
 		Mounts:     []runtime.Mount{{Volume: c.volumeName(name), Target: postgres.DataVolume}},
 		NanoCPUs:   compute.NanoCPUs,
 		MemoryByte: compute.MemoryBytes,
 		StopSignal: "SIGINT",
-	})
+	}
+	if pl.private {
+		cs.DNS = []string{pl.gateway.String()} // the cloud's resolver answers the private zones
+	} else {
+		cs.Aliases = []string{spec.ServerFQDN(name)}
+	}
+	_, err = c.cfg.Runtime.CreateContainer(ctx, cs)
 	if err != nil {
 		return fmt.Errorf("create container: %w", err)
 	}
@@ -143,13 +159,13 @@ func (c *Controller) instanceAddr(ctx context.Context, name string) (string, err
 	if err != nil {
 		return "", err
 	}
-	netInfo, err := c.publicNetwork(ctx)
+	pl, err := c.serverPlacement(ctx, name)
 	if err != nil {
 		return "", err
 	}
-	ip := info.IPs[netInfo.Name]
+	ip := info.IPs[pl.network]
 	if ip == "" {
-		return "", fmt.Errorf("container %s has no address on %s (running: %v)", info.Name, netInfo.Name, info.Running)
+		return "", fmt.Errorf("container %s has no address on %s (running: %v)", info.Name, pl.network, info.Running)
 	}
 	return ip, nil
 }
@@ -195,6 +211,12 @@ func (c *Controller) startInstance(ctx context.Context, name string) error {
 	if err := c.withSession(ctx, name, func(Session) error { return nil }); err != nil {
 		return err
 	}
+	if err := c.recordAddress(ctx, name); err != nil {
+		return err
+	}
+	if c.isPrivate(name) {
+		return nil
+	}
 	return c.refreshEndpoint(ctx, name)
 }
 
@@ -202,6 +224,9 @@ func (c *Controller) startInstance(ctx context.Context, name string) error {
 func (c *Controller) stopInstance(ctx context.Context, name string) error {
 	if err := c.cfg.Runtime.StopContainer(ctx, c.containerName(name), 30*time.Second); err != nil {
 		return fmt.Errorf("stop container: %w", err)
+	}
+	if c.isPrivate(name) {
+		return nil
 	}
 	return c.cfg.Endpoints.SetBackend(name, "")
 }

@@ -45,3 +45,38 @@ type ConfigurationPayload struct {
 type DatabasePayload struct {
 	Database model.Database `json:"database"`
 }
+
+// Network operation kinds.
+const (
+	KindVirtualNetworkPut    = "virtualNetwork.put"
+	KindVirtualNetworkDelete = "virtualNetwork.delete"
+	KindSubnetPut            = "subnet.put"
+	KindSubnetDelete         = "subnet.delete"
+	KindZonePut              = "privateDnsZone.put"
+	KindZoneDelete           = "privateDnsZone.delete"
+	KindLinkPut              = "privateDnsZoneLink.put"
+	KindLinkDelete           = "privateDnsZoneLink.delete"
+)
+
+// VirtualNetworkPayload is the input of a VNet change.
+type VirtualNetworkPayload struct {
+	VNet model.VirtualNetwork `json:"vnet"`
+}
+
+// SubnetPayload is the input of a subnet change.
+type SubnetPayload struct {
+	VNet   string       `json:"vnet"`
+	Subnet model.Subnet `json:"subnet"`
+}
+
+// ZonePayload is the input of a private DNS zone change.
+type ZonePayload struct {
+	Zone model.PrivateDNSZone `json:"zone"`
+}
+
+// LinkPayload is the input of a zone link change.
+type LinkPayload struct {
+	Zone string                   `json:"zone"`
+	VNet string                   `json:"vnet"`
+	Link model.PrivateDNSZoneLink `json:"link"`
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"time"
 
 	"github.com/docker/docker/client"
 	"github.com/jackc/pgx/v5"
@@ -11,6 +12,7 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/gateway"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/images"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/netguard"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
 )
 
@@ -28,7 +30,8 @@ func (s imageSource) Ensure(ctx context.Context, major string) (string, error) {
 type pgAdmin struct{}
 
 func (pgAdmin) Connect(ctx context.Context, host string, tlsConfig *tls.Config) (controller.Session, error) {
-	conn, err := postgres.WaitReady(ctx, postgres.Target{Host: host, Port: 5432, TLS: tlsConfig})
+	dial := netguard.ManagementDialer(5 * time.Second).DialContext
+	conn, err := postgres.WaitReady(ctx, postgres.Target{Host: host, Port: 5432, TLS: tlsConfig, Dial: dial})
 	if err != nil {
 		return nil, err
 	}

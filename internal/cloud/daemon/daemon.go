@@ -18,8 +18,10 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/api"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/clock"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/dns"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/gateway"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/local"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/netguard"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/pki"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime/docker"
@@ -51,6 +53,8 @@ type Daemon struct {
 	cloudID string
 	token   string
 	clock   clock.Clock
+	dns     *dns.Server
+	guard   *netguard.Guard
 }
 
 // Start brings the cloud up: it resumes unfinished operations, reopens host endpoints and serves the API.
@@ -91,6 +95,11 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 	}
 	log := cfg.Logger.With("cloud", d.cloudID[:8])
 	d.gw = gateway.New(log.With("component", "gateway"))
+	if d.guard, err = netguard.New(ctx, d.cloudID[:8], log.With("component", "netguard")); err != nil {
+		return nil, fmt.Errorf("network isolation rules: %w", err)
+	}
+	resolver := &lazyView{}
+	d.dns = dns.New(resolver, log.With("component", "dns"))
 	d.ctl = controller.New(controller.Config{
 		CloudID:   d.cloudID,
 		Store:     d.store,
@@ -98,6 +107,8 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 		Images:    imageSource{cli: d.rt.Client(), progress: func(f string, a ...any) { log.Info("image: " + fmt.Sprintf(f, a...)) }},
 		Postgres:  pgAdmin{},
 		Endpoints: endpoints{g: d.gw},
+		Guard:     d.guard,
+		DNS:       d.dns,
 		CA:        ca,
 		CertDir:   filepath.Join(cfg.Home, "servers"),
 		FreePort:  func() (int, error) { return gateway.FreePort("127.0.0.1") },
@@ -108,6 +119,7 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 
 		PauseBeforeStep: cfg.PauseBeforeStep,
 	})
+	resolver.set(d.ctl)
 	if err := d.ctl.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -172,6 +184,9 @@ func (d *Daemon) closeParts() {
 	}
 	if d.gw != nil {
 		d.gw.CloseAll()
+	}
+	if d.dns != nil {
+		d.dns.Close()
 	}
 	if d.store != nil {
 		_ = d.store.Close()

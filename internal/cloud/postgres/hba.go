@@ -22,6 +22,9 @@ type HBAInput struct {
 	// RequireSecureTransport is the require_secure_transport server parameter: when false, user sources may
 	// also connect without TLS.
 	RequireSecureTransport bool
+	// RejectSources are refused for every user even when a user source contains them: for a private server,
+	// the host's own address on the subnet (the machine must not reach private servers).
+	RejectSources []netip.Prefix
 }
 
 // RenderHBA renders pg_hba.conf. The management and rejection rules are fixed and come first; after them one or
@@ -48,6 +51,13 @@ func RenderHBA(in HBAInput) ([]byte, error) {
 	hbaLine(&b, "hostssl", "all", ManagementRole, mgmt, "cert")
 	hbaLine(&b, "host", "all", ManagementRole, "all", "reject")
 	hbaLine(&b, "hostssl", "replication", "all", "all", "reject")
+	for i, p := range in.RejectSources {
+		r, err := hbaPrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: reject source %d: %w", i, err)
+		}
+		hbaLine(&b, "host", "all", "all", r, "reject")
+	}
 	for _, s := range sources {
 		hbaLine(&b, "hostssl", "all", "all", s, "scram-sha-256")
 		if !in.RequireSecureTransport {

@@ -22,6 +22,9 @@ type Target struct {
 	Host string
 	Port int
 	TLS  *tls.Config
+	// Dial, when set, opens the TCP connection (the cloud marks its management sockets so the machine's
+	// isolation rules let them reach private servers).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 const (
@@ -145,6 +148,9 @@ func managementConfig(t Target) (*pgx.ConnConfig, error) {
 	cfg.RequireAuth = ""
 	cfg.ConnectTimeout = attemptTimeout
 	cfg.RuntimeParams = map[string]string{"application_name": applicationTag}
+	if t.Dial != nil {
+		cfg.DialFunc = t.Dial
+	}
 	return cfg, nil
 }
 
