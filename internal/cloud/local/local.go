@@ -27,7 +27,8 @@ type Info struct {
 	PID      int    `json:"pid"`
 }
 
-// Home is the local cloud's directory: $FLEXPG_HOME, else ~/.flexpg.
+// Home is the local cloud's directory: $FLEXPG_HOME, else ~/.flexpg. The address it listens on is
+// DefaultAddr unless $FLEXPG_ADDR says otherwise.
 func Home() string {
 	if h := os.Getenv("FLEXPG_HOME"); h != "" {
 		return h
@@ -107,5 +108,5 @@ func Ensure(ctx context.Context, progress func(string)) (Info, error) {
 		return Info{}, fmt.Errorf("find this binary to start the local cloud: %w", err)
 	}
 	progress("no flexpg cloud answers; starting the local cloud (" + home + ")")
-	return StartDetached(ctx, exe, home, "")
+	return StartDetached(ctx, exe, home, os.Getenv("FLEXPG_ADDR"))
 }
