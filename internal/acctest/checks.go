@@ -21,11 +21,16 @@ const (
 	typeFirewallRule  = ProviderName + "_firewall_rule"
 	typeConfiguration = ProviderName + "_server_configuration"
 	typeDatabase      = ProviderName + "_database"
+	// Network resources: network.go.
+	typeVirtualNetwork     = ProviderName + "_virtual_network"
+	typeSubnet             = ProviderName + "_subnet"
+	typePrivateDNSZone     = ProviderName + "_private_dns_zone"
+	typePrivateDNSZoneLink = ProviderName + "_private_dns_zone_virtual_network_link"
 )
 
 // CheckDestroy is a TestCase.CheckDestroy for any configuration of flexpg resources: every server, firewall
-// rule and database left in the final state must be gone from the cloud, and every configuration must be
-// back at its default (or gone with its server).
+// rule, database and network object left in the final state must be gone from the cloud, and every
+// configuration must be back at its default (or gone with its server).
 func CheckDestroy(s *terraform.State) error {
 	for _, rs := range s.RootModule().Resources {
 		id := rs.Primary.ID
@@ -56,7 +61,14 @@ func CheckDestroy(s *terraform.State) error {
 			}
 			check = CheckConfigurationDefault(server, param)
 		default:
-			continue
+			var err error
+			check, err = networkDestroyCheck(rs.Type, id)
+			if err != nil {
+				return err
+			}
+			if check == nil {
+				continue
+			}
 		}
 		if err := check(s); err != nil {
 			return err

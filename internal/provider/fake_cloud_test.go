@@ -30,6 +30,7 @@ type fakeCloud struct {
 	params    map[string]map[string]*model.Configuration
 	restarts  map[string]int
 	nextPort  int
+	network   fakeNetworks // fake_cloud_network_test.go
 
 	// Injected faults.
 	failCreate bool // the next server create operation fails after being accepted
@@ -92,6 +93,8 @@ func (f *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
 		f.serveServer(w, r, parts[1])
 	case parts[0] == spec.CollectionServers && len(parts) == 3:
 		f.serveAction(w, parts[1], parts[2])
+	case parts[0] == spec.CollectionVirtualNetworks || parts[0] == spec.CollectionPrivateDNSZones:
+		f.serveNetwork(w, r, parts)
 	case parts[0] == spec.CollectionServers && len(parts) == 4:
 		if _, ok := f.servers[parts[1]]; !ok {
 			writeError(w, http.StatusNotFound, model.CodeNotFound, "no such server")

@@ -105,8 +105,12 @@ func (p *flexpgProvider) Resources(_ context.Context) []func() resource.Resource
 	return []func() resource.Resource{
 		NewDatabaseResource,
 		NewFirewallRuleResource,
+		NewPrivateDNSZoneLinkResource,
+		NewPrivateDNSZoneResource,
 		NewServerConfigurationResource,
 		NewServerResource,
+		NewSubnetResource,
+		NewVirtualNetworkResource,
 	}
 }
 

@@ -96,8 +96,12 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"delegated_subnet_id": schema.StringAttribute{
-				MarkdownDescription: "ID of a subnet delegated to flexible servers (`/virtualNetworks/<vnet>/subnets/<subnet>`) " +
-					"for private access. A server's network mode is fixed at create: changing it replaces the server.",
+				MarkdownDescription: "ID of a subnet (`flexpg_subnet.<name>.id`, `/" + spec.CollectionVirtualNetworks +
+					"/<vnet>/" + spec.CollectionSubnets + "/<subnet>`) for private access: the subnet must be delegated to `" +
+					spec.DelegationFlexibleServers + "` and its virtual network must be in the server's region. Requires " +
+					"`private_dns_zone_id`. A private-access server has no public endpoint (`host` and `port` are null) and " +
+					"takes no firewall rules. A server's network mode and subnet are fixed at create: changing this " +
+					"attribute, or moving between public and private access, replaces the server.",
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -169,8 +173,10 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"private_dns_zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the private DNS zone (`/privateDnsZones/<zone>`) the server registers in; " +
-					"required with `delegated_subnet_id`. Changing it replaces the server.",
+				MarkdownDescription: "ID of the private DNS zone (`flexpg_private_dns_zone.<name>.id`, `/" +
+					spec.CollectionPrivateDNSZones + "/<zone>`) the server registers its record `<server>.<zone>` in; " +
+					"required with `delegated_subnet_id`, and only with it. The zone's name must end in `." + spec.DNSSuffix +
+					"` and must not be the server's own FQDN. Changing it replaces the server.",
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},

@@ -27,6 +27,10 @@ func TestSchemaSpecParity(t *testing.T) {
 		{"flexpg_firewall_rule", provider.NewFirewallRuleResource(), spec.FirewallRuleFields()},
 		{"flexpg_server_configuration", provider.NewServerConfigurationResource(), spec.ConfigurationFields()},
 		{"flexpg_database", provider.NewDatabaseResource(), spec.DatabaseFields()},
+		{"flexpg_virtual_network", provider.NewVirtualNetworkResource(), spec.VirtualNetworkFields()},
+		{"flexpg_subnet", provider.NewSubnetResource(), spec.SubnetFields()},
+		{"flexpg_private_dns_zone", provider.NewPrivateDNSZoneResource(), spec.PrivateDNSZoneFields()},
+		{"flexpg_private_dns_zone_virtual_network_link", provider.NewPrivateDNSZoneLinkResource(), spec.PrivateDNSZoneLinkFields()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typeName, func(t *testing.T) {
@@ -60,7 +64,8 @@ func TestSchemaSpecParity(t *testing.T) {
 // plan modifiers, defaults only on computed attributes) on every resource schema.
 func TestSchemasAreValid(t *testing.T) {
 	for _, r := range []resource.Resource{provider.NewServerResource(), provider.NewFirewallRuleResource(),
-		provider.NewServerConfigurationResource(), provider.NewDatabaseResource()} {
+		provider.NewServerConfigurationResource(), provider.NewDatabaseResource(), provider.NewVirtualNetworkResource(),
+		provider.NewSubnetResource(), provider.NewPrivateDNSZoneResource(), provider.NewPrivateDNSZoneLinkResource()} {
 		s := resourceSchema(t, r)
 		if diags := s.ValidateImplementation(context.Background()); diags.HasError() {
 			t.Errorf("%T: %v", r, diags)
@@ -109,6 +114,8 @@ func requiresReplace(a schema.Attribute) bool {
 	case schema.BoolAttribute:
 		modifiers = asDescribers(a.PlanModifiers)
 	case schema.MapAttribute:
+		modifiers = asDescribers(a.PlanModifiers)
+	case schema.ListAttribute:
 		modifiers = asDescribers(a.PlanModifiers)
 	case schema.SingleNestedAttribute:
 		modifiers = asDescribers(a.PlanModifiers)

@@ -33,21 +33,29 @@ const (
 // Terraform runs those in parallel, so the start is retried until the server is free or the timeout ends,
 // rather than failing the apply (azurerm users hit this, hashicorp/terraform-provider-azurerm#22257).
 func mutate(ctx context.Context, c *client.Client, start func() (*model.Operation, error)) error {
+	op, err := startRetryingBusy(ctx, start)
+	if err != nil {
+		return err
+	}
+	return waitForOperation(ctx, c, op)
+}
+
+// startRetryingBusy starts an operation, retrying while the cloud answers ServerBusy, and returns the
+// operation the cloud accepted. Callers that must know whether the cloud accepted a create (to save partial
+// state when waiting fails) use it instead of mutate.
+func startRetryingBusy(ctx context.Context, start func() (*model.Operation, error)) (*model.Operation, error) {
 	delay := busyRetryFirst
 	for {
 		op, err := start()
 		if !errors.Is(err, client.ErrBusy) {
-			if err != nil {
-				return err
-			}
-			return waitForOperation(ctx, c, op)
+			return op, err
 		}
 		tflog.Debug(ctx, "server busy; retrying", map[string]any{"error": err.Error(), "delay": delay.String()})
 		timer := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return fmt.Errorf("%w (stopped retrying: %w)", err, ctx.Err())
+			return nil, fmt.Errorf("%w (stopped retrying: %w)", err, ctx.Err())
 		case <-timer.C:
 		}
 		delay = min(2*delay, busyRetryMax)
