@@ -66,6 +66,27 @@ func TestPrivateAccessExample(t *testing.T) {
 		conn.Close()
 		t.Fatal("the machine connected to the private server")
 	}
+
+	// Moving the server to public access is a replacement, and the plan says so.
+	public := strings.NewReplacer(
+		"  delegated_subnet_id           = flexpg_subnet.postgres.id\n", "",
+		"  private_dns_zone_id           = flexpg_private_dns_zone.corp.id\n", "",
+		"  public_network_access_enabled = false\n", "",
+	).Replace(string(example))
+	if public == string(example) {
+		t.Fatal("the example's private-access lines changed; update this test")
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(public), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plan := tf("plan", "-no-color", "-input=false")
+	if !strings.Contains(plan, "flexpg_server.private must be replaced") || !strings.Contains(plan, "forces replacement") {
+		t.Fatalf("plan for a network-mode change:\n%s", plan)
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), example, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	tf("destroy", "-auto-approve", "-input=false")
 	destroyed = true
 	st, err := c.Status(t.Context())
