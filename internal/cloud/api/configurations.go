@@ -28,58 +28,46 @@ func (a *API) presentConfiguration(s store.Server, p spec.Parameter, override *s
 }
 
 func (a *API) listConfigurations(w http.ResponseWriter, r *http.Request) {
-	var out []model.Configuration
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readList(a, w, func(tx *store.Tx) ([]model.Configuration, error) {
 		s, err := serverFor(tx, r.PathValue("server"))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		overrides, err := tx.ListConfigurations(s.Spec.Name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		byName := map[string]*store.Configuration{}
 		for i := range overrides {
 			byName[overrides[i].Name] = &overrides[i]
 		}
+		var out []model.Configuration
 		for _, p := range spec.Parameters() {
 			out = append(out, a.presentConfiguration(s, p, byName[p.Name]))
 		}
-		return nil
+		return out, nil
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"value": out})
 }
 
 func (a *API) getConfiguration(w http.ResponseWriter, r *http.Request) {
 	server, name := r.PathValue("server"), r.PathValue("name")
-	var out model.Configuration
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readOne(a, w, func(tx *store.Tx) (model.Configuration, error) {
 		s, err := serverFor(tx, server)
 		if err != nil {
-			return err
+			return model.Configuration{}, err
 		}
 		p, ok := spec.LookupParameter(name)
 		if !ok {
-			return missing("%s is not a server parameter of this service", name)
+			return model.Configuration{}, missing("%s is not a server parameter of this service", name)
 		}
 		var override *store.Configuration
 		if o, err := tx.GetConfiguration(server, p.Name); err == nil {
 			override = &o
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
+			return model.Configuration{}, err
 		}
-		out = a.presentConfiguration(s, p, override)
-		return nil
+		return a.presentConfiguration(s, p, override), nil
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 // putConfiguration sets a parameter. It holds the server (a static parameter restarts it).

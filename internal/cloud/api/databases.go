@@ -18,43 +18,27 @@ func presentDatabase(d store.Database) model.Database {
 }
 
 func (a *API) listDatabases(w http.ResponseWriter, r *http.Request) {
-	var out []model.Database
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readList(a, w, func(tx *store.Tx) ([]model.Database, error) {
 		if _, err := serverFor(tx, r.PathValue("server")); err != nil {
-			return err
+			return nil, err
 		}
 		dbs, err := tx.ListDatabases(r.PathValue("server"))
-		for _, d := range dbs {
-			out = append(out, presentDatabase(d))
-		}
-		return err
+		return each(dbs, err, presentDatabase)
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"value": nonNil(out)})
 }
 
 func (a *API) getDatabase(w http.ResponseWriter, r *http.Request) {
 	server, name := r.PathValue("server"), r.PathValue("name")
-	var d store.Database
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readOne(a, w, func(tx *store.Tx) (model.Database, error) {
 		if _, err := serverFor(tx, server); err != nil {
-			return err
+			return model.Database{}, err
 		}
-		var err error
-		d, err = tx.GetDatabase(server, name)
+		d, err := tx.GetDatabase(server, name)
 		if errors.Is(err, store.ErrNotFound) {
-			return missing("database %s not found on server %s", name, server)
+			return model.Database{}, missing("database %s not found on server %s", name, server)
 		}
-		return err
+		return presentDatabase(d), err
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, presentDatabase(d))
 }
 
 func (a *API) putDatabase(w http.ResponseWriter, r *http.Request) {

@@ -19,43 +19,27 @@ func presentRule(r store.FirewallRule) model.FirewallRule {
 }
 
 func (a *API) listFirewallRules(w http.ResponseWriter, r *http.Request) {
-	var out []model.FirewallRule
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readList(a, w, func(tx *store.Tx) ([]model.FirewallRule, error) {
 		if _, err := serverFor(tx, r.PathValue("server")); err != nil {
-			return err
+			return nil, err
 		}
 		rules, err := tx.ListFirewallRules(r.PathValue("server"))
-		for _, rule := range rules {
-			out = append(out, presentRule(rule))
-		}
-		return err
+		return each(rules, err, presentRule)
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"value": nonNil(out)})
 }
 
 func (a *API) getFirewallRule(w http.ResponseWriter, r *http.Request) {
 	server, name := r.PathValue("server"), r.PathValue("name")
-	var rule store.FirewallRule
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readOne(a, w, func(tx *store.Tx) (model.FirewallRule, error) {
 		if _, err := serverFor(tx, server); err != nil {
-			return err
+			return model.FirewallRule{}, err
 		}
-		var err error
-		rule, err = tx.GetFirewallRule(server, name)
+		rule, err := tx.GetFirewallRule(server, name)
 		if errors.Is(err, store.ErrNotFound) {
-			return missing("firewall rule %s not found on server %s", name, server)
+			return model.FirewallRule{}, missing("firewall rule %s not found on server %s", name, server)
 		}
-		return err
+		return presentRule(rule), err
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, presentRule(rule))
 }
 
 func (a *API) putFirewallRule(w http.ResponseWriter, r *http.Request) {

@@ -80,33 +80,17 @@ func presentVNet(v store.VirtualNetwork) model.VirtualNetwork {
 }
 
 func (a *API) listVirtualNetworks(w http.ResponseWriter, r *http.Request) {
-	var out []model.VirtualNetwork
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readList(a, w, func(tx *store.Tx) ([]model.VirtualNetwork, error) {
 		vnets, err := tx.ListVirtualNetworks()
-		for _, v := range vnets {
-			out = append(out, presentVNet(v))
-		}
-		return err
+		return each(vnets, err, presentVNet)
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"value": nonNil(out)})
 }
 
 func (a *API) getVirtualNetwork(w http.ResponseWriter, r *http.Request) {
-	var v store.VirtualNetwork
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
-		var err error
-		v, err = vnetFor(tx, r.PathValue("vnet"))
-		return err
+	readOne(a, w, func(tx *store.Tx) (model.VirtualNetwork, error) {
+		v, err := vnetFor(tx, r.PathValue("vnet"))
+		return presentVNet(v), err
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, presentVNet(v))
 }
 
 func vnetFor(tx *store.Tx, name string) (store.VirtualNetwork, error) {
@@ -205,46 +189,34 @@ func subnetFor(tx *store.Tx, vnet, name string) (store.Subnet, error) {
 }
 
 func (a *API) listSubnets(w http.ResponseWriter, r *http.Request) {
-	var out []model.Subnet
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readList(a, w, func(tx *store.Tx) ([]model.Subnet, error) {
 		if _, err := vnetFor(tx, r.PathValue("vnet")); err != nil {
-			return err
+			return nil, err
 		}
 		subnets, err := tx.ListSubnets(r.PathValue("vnet"))
 		if err != nil {
-			return err
+			return nil, err
 		}
+		out := make([]model.Subnet, 0, len(subnets))
 		for _, s := range subnets {
 			m, err := presentSubnet(tx, s)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			out = append(out, m)
 		}
-		return nil
+		return out, nil
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"value": nonNil(out)})
 }
 
 func (a *API) getSubnet(w http.ResponseWriter, r *http.Request) {
-	var out model.Subnet
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readOne(a, w, func(tx *store.Tx) (model.Subnet, error) {
 		s, err := subnetFor(tx, r.PathValue("vnet"), r.PathValue("subnet"))
 		if err != nil {
-			return err
+			return model.Subnet{}, err
 		}
-		out, err = presentSubnet(tx, s)
-		return err
+		return presentSubnet(tx, s)
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *API) putSubnet(w http.ResponseWriter, r *http.Request) {
@@ -341,20 +313,13 @@ func zoneFor(tx *store.Tx, name string) (store.PrivateDNSZone, error) {
 }
 
 func (a *API) getPrivateDNSZone(w http.ResponseWriter, r *http.Request) {
-	var out model.PrivateDNSZone
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readOne(a, w, func(tx *store.Tx) (model.PrivateDNSZone, error) {
 		z, err := zoneFor(tx, r.PathValue("zone"))
 		if err != nil {
-			return err
+			return model.PrivateDNSZone{}, err
 		}
-		out, err = presentZone(tx, z)
-		return err
+		return presentZone(tx, z)
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *API) putPrivateDNSZone(w http.ResponseWriter, r *http.Request) {
@@ -404,23 +369,16 @@ func presentLink(l store.PrivateDNSZoneLink) model.PrivateDNSZoneLink {
 
 func (a *API) getPrivateDNSZoneLink(w http.ResponseWriter, r *http.Request) {
 	zone, name := spec.NormalizeDNSZoneName(r.PathValue("zone")), r.PathValue("link")
-	var l store.PrivateDNSZoneLink
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readOne(a, w, func(tx *store.Tx) (model.PrivateDNSZoneLink, error) {
 		if _, err := zoneFor(tx, zone); err != nil {
-			return err
+			return model.PrivateDNSZoneLink{}, err
 		}
-		var err error
-		l, err = tx.GetPrivateDNSZoneLink(zone, name)
+		l, err := tx.GetPrivateDNSZoneLink(zone, name)
 		if errors.Is(err, store.ErrNotFound) {
-			return missing("virtual network link %s not found in zone %s", name, zone)
+			return model.PrivateDNSZoneLink{}, missing("virtual network link %s not found in zone %s", name, zone)
 		}
-		return err
+		return presentLink(l), err
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, presentLink(l))
 }
 
 func (a *API) putPrivateDNSZoneLink(w http.ResponseWriter, r *http.Request) {

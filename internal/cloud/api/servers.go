@@ -15,33 +15,17 @@ import (
 )
 
 func (a *API) listServers(w http.ResponseWriter, r *http.Request) {
-	var out []model.Server
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
+	readList(a, w, func(tx *store.Tx) ([]model.Server, error) {
 		servers, err := tx.ListServers()
-		for _, s := range servers {
-			out = append(out, present(s))
-		}
-		return err
+		return each(servers, err, present)
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"value": nonNil(out)})
 }
 
 func (a *API) getServer(w http.ResponseWriter, r *http.Request) {
-	var s store.Server
-	err := a.cfg.Store.View(func(tx *store.Tx) error {
-		var err error
-		s, err = serverFor(tx, r.PathValue("server"))
-		return err
+	readOne(a, w, func(tx *store.Tx) (model.Server, error) {
+		s, err := serverFor(tx, r.PathValue("server"))
+		return present(s), err
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, present(s))
 }
 
 // putServer creates or updates a server (create-or-update, as ARM does). With If-None-Match: * it only
