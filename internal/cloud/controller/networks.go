@@ -200,9 +200,17 @@ func (c *Controller) applyIsolation(ctx context.Context) error {
 		}
 		v.Subnets = append(v.Subnets, netguard.Subnet{Prefix: prefix, Bridge: s.Bridge})
 	}
-	vnets := make([]netguard.VNet, 0, len(order))
+	vnets := make([]netguard.VNet, 0, len(order)+1)
 	for _, name := range order {
 		vnets = append(vnets, *byVNet[name])
+	}
+	// The public bridge is protected too: on this machine only the cloud (its gateway and management
+	// connections, whose sockets are marked) may open connections to public servers, so the firewall is
+	// enforced on the real client address on every path, not only through the host endpoint.
+	if pub, err := c.publicNetwork(ctx); err == nil {
+		if prefix, err := netip.ParsePrefix(pub.Subnet); err == nil && pub.Bridge != "" {
+			vnets = append(vnets, netguard.VNet{Name: "public", Subnets: []netguard.Subnet{{Prefix: prefix, Bridge: pub.Bridge}}})
+		}
 	}
 	return c.cfg.Guard.Apply(ctx, vnets)
 }

@@ -95,6 +95,7 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 	}
 	log := cfg.Logger.With("cloud", d.cloudID[:8])
 	d.gw = gateway.New(log.With("component", "gateway"))
+	d.gw.SetDialControl(netguard.MarkControl) // the isolation rules let only marked sockets reach servers
 	if d.guard, err = netguard.New(ctx, d.cloudID[:8], log.With("component", "netguard")); err != nil {
 		return nil, fmt.Errorf("network isolation rules: %w", err)
 	}

@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -165,6 +166,20 @@ func TestPublicServer(t *testing.T) {
 		_, err := other.QueryString(ctx, "select 1")
 		if pgCode(err) != "28000" || !strings.Contains(err.Error(), `host "127.0.0.2"`) {
 			t.Fatalf("from 127.0.0.2: %v", err)
+		}
+	})
+
+	t.Run("the machine cannot bypass the host endpoint", func(t *testing.T) {
+		info, err := cloud.Runtime().InspectContainer(ctx, cloud.Controller().ContainerName(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ip := range info.IPs {
+			conn, err := net.DialTimeout("tcp", net.JoinHostPort(ip, "5432"), 3*time.Second)
+			if err == nil {
+				conn.Close()
+				t.Fatalf("connected to the container at %s directly, bypassing the firewall", ip)
+			}
 		}
 	})
 

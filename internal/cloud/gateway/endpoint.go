@@ -8,19 +8,21 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
 // endpoint is one open host endpoint: a listener, the current settings and the sessions it carries.
 type endpoint struct {
-	name     string
-	logger   *slog.Logger
-	timeouts timeouts
-	ctx      context.Context // cancelled by shutdown; bounds dials and handshakes
-	cancel   context.CancelFunc
-	cur      atomic.Pointer[settings]
-	stats    counters
-	wg       sync.WaitGroup // accept loops and sessions
+	name        string
+	dialControl func(network, address string, c syscall.RawConn) error
+	logger      *slog.Logger
+	timeouts    timeouts
+	ctx         context.Context // cancelled by shutdown; bounds dials and handshakes
+	cancel      context.CancelFunc
+	cur         atomic.Pointer[settings]
+	stats       counters
+	wg          sync.WaitGroup // accept loops and sessions
 
 	mu     sync.Mutex
 	ln     net.Listener

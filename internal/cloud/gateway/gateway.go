@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -36,6 +37,9 @@ var defaultTimeouts = timeouts{startup: 10 * time.Second, dial: 5 * time.Second,
 type Gateway struct {
 	logger   *slog.Logger
 	timeouts timeouts // read at Open; tests shorten it
+	// dialControl, when set, runs on every backend socket before it connects (the cloud marks its sockets so
+	// the machine's isolation rules let the gateway, and nothing else on the machine, reach the servers).
+	dialControl func(network, address string, c syscall.RawConn) error
 
 	mu        sync.Mutex
 	endpoints map[string]*endpoint
@@ -51,6 +55,13 @@ func New(logger *slog.Logger) *Gateway {
 		timeouts:  defaultTimeouts,
 		endpoints: make(map[string]*endpoint),
 	}
+}
+
+// SetDialControl sets the function run on every backend socket before it connects; call it before Open.
+func (g *Gateway) SetDialControl(control func(network, address string, c syscall.RawConn) error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.dialControl = control
 }
 
 // Open starts listening for ep and returns the bound address. Opening a name that is already open updates
@@ -78,6 +89,7 @@ func (g *Gateway) Open(ep Endpoint) (netip.AddrPort, error) {
 		return netip.AddrPort{}, fmt.Errorf("gateway: open endpoint %q: %w", ep.Name, err)
 	}
 	e := newEndpoint(ep.Name, g.logger, g.timeouts, cfg)
+	e.dialControl = g.dialControl
 	g.endpoints[ep.Name] = e
 	e.serve(ln, addr)
 	g.logger.Info("endpoint opened", slog.String("endpoint", ep.Name), slog.String("addr", addr.String()))

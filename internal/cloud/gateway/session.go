@@ -211,7 +211,7 @@ func (s *session) dial() (net.Conn, bool) {
 		s.dialErr = errors.New("no backend")
 		return nil, false
 	}
-	d := net.Dialer{Timeout: s.e.timeouts.dial}
+	d := net.Dialer{Timeout: s.e.timeouts.dial, Control: s.e.dialControl}
 	c, err := d.DialContext(s.e.ctx, "tcp", s.cfg.backend)
 	if err != nil {
 		s.dialErr = err
