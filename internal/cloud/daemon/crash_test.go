@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -166,5 +167,69 @@ func TestSIGKILLDuringCreate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSIGKILLDuringDelete kills the cloud while a delete is between removing the container and removing the
+// volume; after a restart the delete finishes and nothing of the server is left.
+func TestSIGKILLDuringDelete(t *testing.T) {
+	needDocker(t)
+	bin := buildBinary(t)
+	port, err := gateway.FreePort("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cloudProcess{t: t, bin: bin, home: t.TempDir(), addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	c := p.start("removeVolume")
+	ctx := context.Background()
+	h, err := c.Health(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.stop()
+		if t.Failed() {
+			t.Logf("cloud log:\n%s", p.log())
+		}
+		_ = cloudtest.Sweep(context.Background(), h.CloudID)
+	})
+	name := "crash-delete"
+	do := waiter(t, c)
+	do(c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Version: "15",
+		SKUName: "B_Standard_B1ms", AdministratorLogin: "pgadmin", AdministratorPassword: canary}, true))
+	op, err := c.DeleteServer(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cloudtest.Eventually(ctx, time.Minute, func() error {
+		o, err := c.GetOperation(ctx, op.ID)
+		if err != nil {
+			return err
+		}
+		if o.Step != "removeVolume" {
+			return fmt.Errorf("at step %s", o.Step)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.kill()
+	c = p.start("")
+	waitCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if done, err := c.Wait(waitCtx, op, nil); err != nil || done.Status != model.OperationSucceeded {
+		t.Fatalf("resumed delete: %+v %v", done, err)
+	}
+	if _, err := c.GetServer(ctx, name); !errors.Is(err, client.ErrNotFound) {
+		t.Fatalf("server still there: %v", err)
+	}
+	st, err := c.Status(ctx)
+	if err != nil || len(st.Unowned) != 0 || st.RunningOperations != 0 {
+		t.Fatalf("status after the resumed delete: %+v %v", st, err)
+	}
+	for _, o := range st.Owned {
+		if o.Kind != "network" {
+			t.Fatalf("left after delete: %+v", o)
+		}
 	}
 }
