@@ -131,6 +131,12 @@ func ctxErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("dns: %w", ctx.Err())
 	}
+	// The socket deadline is the context's deadline, and it can fire a moment before the context's own
+	// timer marks the context done: report the context's reason all the same.
+	var ne net.Error
+	if deadline, ok := ctx.Deadline(); ok && errors.As(err, &ne) && ne.Timeout() && !time.Now().Before(deadline) {
+		return fmt.Errorf("dns: %w", context.DeadlineExceeded)
+	}
 	return err
 }
 
