@@ -39,11 +39,13 @@ func TestSetPolicyAppliesToNextConnection(t *testing.T) {
 			if err := g.SetPolicy("db", st.policy); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, 100*time.Millisecond, "next connection to follow the policy", func() bool {
+			// The bar is 5 s; the policy is in force for the very next connection, so 1 s leaves room only for
+			// a loaded machine, not for a slow gateway.
+			waitFor(t, time.Second, "next connection to follow the policy", func() bool {
 				_, err := client{opts: "sslmode=disable"}.connect(t, addr)
 				return (err != nil) == st.refused
 			})
-			if el := time.Since(start); el > 100*time.Millisecond {
+			if el := time.Since(start); el > time.Second {
 				t.Fatalf("policy took %v", el)
 			}
 		})
@@ -163,7 +165,7 @@ func TestCloseAllReleasesEverything(t *testing.T) {
 	start := time.Now()
 	g.CloseAll()
 	// Sessions are closed, not waited out (the startup read alone would last 2 s, a session forever).
-	if el := time.Since(start); el > 500*time.Millisecond {
+	if el := time.Since(start); el > 1500*time.Millisecond {
 		t.Fatalf("CloseAll took %v: sessions were not closed", el)
 	}
 
