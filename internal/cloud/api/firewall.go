@@ -112,11 +112,7 @@ func (a *API) serverOperation(w http.ResponseWriter, server, kind, resourceID st
 		}
 		op = a.cfg.Ops.NewOperation(kind, resourceID, server, body)
 		if exclusive {
-			s.ActiveOp = op.ID
-			s.Phase = store.PhaseUpdating
-			if err := tx.PutServer(s); err != nil {
-				return err
-			}
+			return tx.HoldServer(s, op, store.PhaseUpdating)
 		}
 		return tx.PutOperation(op)
 	})

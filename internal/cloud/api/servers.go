@@ -139,12 +139,7 @@ func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Se
 	}
 	payload, _ := json.Marshal(controller.UpdatePayload{Old: existing.Spec, New: desired, Verifier: verifier})
 	op := a.cfg.Ops.NewOperation(controller.KindServerUpdate, spec.ServerID(name), name, payload)
-	existing.ActiveOp = op.ID
-	existing.Phase = store.PhaseUpdating
-	if err := tx.PutServer(existing); err != nil {
-		return op, err
-	}
-	return op, tx.PutOperation(op)
+	return op, tx.HoldServer(existing, op, store.PhaseUpdating)
 }
 
 // checkIdle refuses a server-level change while another operation holds the server or it is failed.
@@ -174,12 +169,7 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
 			return checkIdle(tx, s)
 		}
 		op = a.cfg.Ops.NewOperation(controller.KindServerDelete, spec.ServerID(name), name, nil)
-		s.ActiveOp = op.ID
-		s.Phase = store.PhaseDropping
-		if err := tx.PutServer(s); err != nil {
-			return err
-		}
-		return tx.PutOperation(op)
+		return tx.HoldServer(s, op, store.PhaseDropping)
 	})
 	if err != nil {
 		a.fail(w, err)
@@ -212,11 +202,7 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		op = a.cfg.Ops.NewOperation(kind, spec.ServerID(name), name, nil)
-		s.ActiveOp, s.Phase = op.ID, phase
-		if err := tx.PutServer(s); err != nil {
-			return err
-		}
-		return tx.PutOperation(op)
+		return tx.HoldServer(s, op, phase)
 	})
 	if err != nil {
 		a.fail(w, err)

@@ -44,11 +44,7 @@ func (c *Controller) Housekeep() {
 				continue
 			}
 			op := c.NewOperation(KindServerStart, serverResource(s.Spec.Name), s.Spec.Name, nil)
-			s.ActiveOp, s.Phase = op.ID, store.PhaseStarting
-			if err := tx.PutServer(s); err != nil {
-				return err
-			}
-			if err := tx.PutOperation(op); err != nil {
+			if err := tx.HoldServer(s, op, store.PhaseStarting); err != nil {
 				return err
 			}
 			due = append(due, op)

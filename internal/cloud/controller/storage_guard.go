@@ -86,7 +86,7 @@ func (c *Controller) autoGrow(s store.Server) error {
 	}
 	grown := s.Spec
 	grown.StorageMB = next
-	if tier, ok := spec.DefaultStorageTier(next); ok && !tierAllowed(grown.StorageTier, next) {
+	if tier, ok := spec.DefaultStorageTier(next); ok && spec.ValidateStorageTier(next, grown.StorageTier) != nil {
 		grown.StorageTier = tier
 	}
 	payload, err := json.Marshal(UpdatePayload{Old: s.Spec, New: grown})
@@ -100,11 +100,7 @@ func (c *Controller) autoGrow(s store.Server) error {
 			return err // someone else got there first; the next round decides again
 		}
 		op = c.NewOperation(KindServerUpdate, serverResource(s.Spec.Name), s.Spec.Name, payload)
-		cur.ActiveOp, cur.Phase = op.ID, store.PhaseUpdating
-		if err := tx.PutServer(cur); err != nil {
-			return err
-		}
-		return tx.PutOperation(op)
+		return tx.HoldServer(cur, op, store.PhaseUpdating)
 	})
 	if err != nil || op.ID == "" {
 		return err
@@ -112,13 +108,4 @@ func (c *Controller) autoGrow(s store.Server) error {
 	c.log.Info("storage is 95% full: auto-grow raises storage_mb", "server", s.Spec.Name, "from", s.Spec.StorageMB, "to", next)
 	c.launch(op)
 	return nil
-}
-
-func tierAllowed(tier string, mb int64) bool {
-	for _, t := range spec.StorageTiersFor(mb) {
-		if t == tier {
-			return true
-		}
-	}
-	return false
 }

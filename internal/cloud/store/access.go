@@ -140,3 +140,13 @@ func (t *Tx) ReleasePorts(owner string) error {
 	}
 	return nil
 }
+
+// HoldServer records op as the operation that holds the server s (other server-level requests get 409 until
+// it ends), shows phase meanwhile, and stores both in this transaction.
+func (t *Tx) HoldServer(s Server, op Operation, phase string) error {
+	s.ActiveOp, s.Phase = op.ID, phase
+	if err := t.PutServer(s); err != nil {
+		return err
+	}
+	return t.PutOperation(op)
+}
