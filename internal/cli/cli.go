@@ -27,16 +27,17 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":  {"run the cloud in the foreground", cmdServe},
-		"up":     {"start the local cloud in the background (no-op if it runs)", cmdUp},
-		"down":   {"stop the local cloud (servers keep their data and come back with it)", cmdDown},
-		"status": {"show the local cloud, its servers and anything it left unowned", cmdStatus},
-		"server": {"server list|show|restart|stop|start <name>", cmdServer},
-		"logs":   {"logs <server> [-tail N]: the server's PostgreSQL log", cmdLogs},
-		"psql":   {"psql <server> [-d db] [-U user]: connect with TLS (verify-full) as the admin", cmdPsql},
-		"images": {"images build [-version 15|17|all]: build the PostgreSQL images", cmdImages},
-		"clock":  {"clock advance <duration>: move the cloud's clock forward (e.g. 168h to see auto-start)", cmdClock},
-		"run":    {"run -subnet <subnet id> [-e K=V] -- <command>: run a command in a container inside a VNet", cmdRun},
+		"serve":     {"run the cloud in the foreground", cmdServe},
+		"up":        {"start the local cloud in the background (no-op if it runs)", cmdUp},
+		"down":      {"stop the local cloud (servers keep their data and come back with it)", cmdDown},
+		"status":    {"show the local cloud, its servers and anything it left unowned", cmdStatus},
+		"server":    {"server list|show|restart|stop|start <name>", cmdServer},
+		"logs":      {"logs <server> [-tail N]: the server's PostgreSQL log", cmdLogs},
+		"psql":      {"psql <server> [-d db] [-U user]: connect with TLS (verify-full) as the admin", cmdPsql},
+		"images":    {"images build [-version 15|17|all]: build the PostgreSQL images", cmdImages},
+		"clock":     {"clock advance <duration>: move the cloud's clock forward (e.g. 168h to see auto-start)", cmdClock},
+		"operation": {"operation <id>: an operation's status and the time each of its steps took", cmdOperation},
+		"run":       {"run -subnet <subnet id> [-e K=V] -- <command>: run a command in a container inside a VNet", cmdRun},
 	}
 }
 
@@ -84,7 +85,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nThe local cloud lives in $FLEXPG_HOME (default ~/.flexpg).")
 }

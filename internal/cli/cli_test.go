@@ -5,6 +5,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 )
 
 func runCLI(args ...string) (int, string, string) {
@@ -44,5 +47,22 @@ func TestOneArgAcceptsFlagsAfterTheName(t *testing.T) {
 	name, err := oneArg(fs, []string{"demo", "-tail", "7"}, "server name")
 	if err != nil || name != "demo" || *tail != 7 {
 		t.Fatalf("%q %d %v", name, *tail, err)
+	}
+}
+
+func TestWriteSteps(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(ms int) *time.Time { v := start.Add(time.Duration(ms) * time.Millisecond); return &v }
+	op := model.Operation{StartedAt: start, FinishedAt: at(300), Steps: []model.OperationStep{
+		{Name: "volume", StartedAt: start, FinishedAt: at(20), DurationMS: 20, Outcome: model.StepOK},
+		{Name: "start", StartedAt: *at(20), FinishedAt: at(120), DurationMS: 100, Outcome: model.StepInterrupted},
+		{Name: "removeVolume", RollingBack: true, StartedAt: *at(120), FinishedAt: at(290), DurationMS: 170, Outcome: model.StepOK},
+	}}
+	var b bytes.Buffer
+	writeSteps(&b, op)
+	for _, want := range []string{"volume", "20.0 ms", "start", "100.0 ms  interrupted", "removeVolume (rollback)", "290.0 ms in steps, 300.0 ms from start to end"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, b.String())
+		}
 	}
 }

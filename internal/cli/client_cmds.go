@@ -95,9 +95,10 @@ func wait(ctx context.Context, e *env, c *client.Client, name, what string) func
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s %s: operation %s\n", what, name, op.ID)
-		_, err = c.Wait(ctx, op, func(o model.Operation) { fmt.Fprintf(e.stdout, "  %s\n", o.Step) })
+		done, err := c.Wait(ctx, op, func(o model.Operation) { fmt.Fprintf(e.stdout, "  %s\n", o.Step) })
 		if err == nil {
 			fmt.Fprintf(e.stdout, "%s %s: done\n", what, name)
+			writeSteps(e.stdout, *done)
 		}
 		return err
 	}

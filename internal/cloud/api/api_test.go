@@ -269,3 +269,24 @@ func TestServerActionsNeedTheRightState(t *testing.T) {
 	resp, body = call(t, srv, "POST", "/v1/flexibleServers/demo/explode", nil, nil)
 	assertError(t, resp, body, 404, model.CodeNotFound)
 }
+
+// TestOperationShowsStepsNotPayload: GET of an operation lists its steps with their durations and never the
+// payload (it may hold a password verifier).
+func TestOperationShowsStepsNotPayload(t *testing.T) {
+	srv, _, st := newTestAPI(t)
+	end := time.Now()
+	op := store.Operation{Operation: model.Operation{ID: "opx", Kind: "server.create", Status: model.OperationRunning,
+		Steps: []model.OperationStep{{Name: "volume", StartedAt: end.Add(-time.Second), FinishedAt: &end, DurationMS: 1000, Outcome: model.StepOK}}},
+		Payload: json.RawMessage(`{"verifier":"SCRAM-SHA-256$secret"}`)}
+	if err := st.Update(func(tx *store.Tx) error { return tx.PutOperation(op) }); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := call(t, srv, http.MethodGet, model.APIVersion+"/operations/opx", nil, nil)
+	if resp.StatusCode != http.StatusOK || strings.Contains(string(body), "secret") {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	var got model.Operation
+	if err := json.Unmarshal(body, &got); err != nil || len(got.Steps) != 1 || got.Steps[0].Name != "volume" || got.Steps[0].DurationMS != 1000 {
+		t.Fatalf("%+v %v", got, err)
+	}
+}

@@ -165,7 +165,7 @@ func (c *Controller) NewOperation(kind, resourceID, server string, payload []byt
 			Kind:       kind,
 			ResourceID: resourceID,
 			Status:     model.OperationRunning,
-			Step:       "queued",
+			Step:       stepQueued,
 			StartedAt:  c.now(),
 		},
 		Server:  server,

@@ -229,6 +229,21 @@ func (h *harness) waitOp(id string) store.Operation {
 	return store.Operation{}
 }
 
+// waitStep waits until the operation has entered the named step.
+func (h *harness) waitStep(id, name string) {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		var op store.Operation
+		_ = h.store.View(func(tx *store.Tx) error { var err error; op, err = tx.GetOperation(id); return err })
+		if op.Step == name {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.t.Fatalf("operation %s never reached step %s", id, name)
+}
+
 func (h *harness) server(name string) (store.Server, error) {
 	var s store.Server
 	err := h.store.View(func(tx *store.Tx) error { var err error; s, err = tx.GetServer(name); return err })
@@ -313,18 +328,7 @@ func TestCreateResumesAfterCrash(t *testing.T) {
 	h := newHarness(t)
 	h.pg.block = true
 	id := h.createServer("demo").ID
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		var op store.Operation
-		_ = h.store.View(func(tx *store.Tx) error { var err error; op, err = tx.GetOperation(id); return err })
-		if op.Step == "start" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("never reached the start step: %+v", op)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	h.waitStep(id, "start")
 	h.ctl.Close() // the cloud goes away mid-step
 	var op store.Operation
 	_ = h.store.View(func(tx *store.Tx) error { var err error; op, err = tx.GetOperation(id); return err })

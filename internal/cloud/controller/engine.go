@@ -47,7 +47,11 @@ func (c *Controller) planFor(op store.Operation) (plan, error) {
 	if !ok {
 		return plan{}, fmt.Errorf("unknown operation kind %q", op.Kind)
 	}
-	return build(op)
+	p, err := build(op)
+	if err != nil {
+		return plan{}, err
+	}
+	return p, checkPlan(op.Kind, p)
 }
 
 // execute runs an operation from the step it reached. It returns when the operation has finished or when ctx
@@ -61,12 +65,19 @@ func (c *Controller) execute(ctx context.Context, op store.Operation) {
 		return
 	}
 	r := &run{c: c, op: op}
-	steps := p.steps
-	if op.RollingBack {
-		steps = p.rollback
+	r.closeInterruptedStep()
+	steps, i, err := resumePoint(p, r.op)
+	if err != nil {
+		if r.op.RollingBack || len(p.rollback) == 0 {
+			c.fail(log, r.op, p, err)
+			return
+		}
+		// The step is unknown to this build: undo what the earlier build did rather than guess.
+		log.Warn("cannot resume; rolling back", "step", r.op.Step, "err", err)
+		r.op.RollingBack, r.op.Error, steps, i = true, toModelError(err), p.rollback, 0
 	}
-	for r.op.StepIndex < len(steps) {
-		s := steps[r.op.StepIndex]
+	for i < len(steps) {
+		s := steps[i]
 		if err := c.enterStep(r, s.name); err != nil {
 			log.Error("persist step", "step", s.name, "err", err)
 			return
@@ -81,6 +92,7 @@ func (c *Controller) execute(ctx context.Context, op store.Operation) {
 			log.Info("operation interrupted; it resumes when the cloud starts again", "step", s.name)
 			return
 		}
+		r.endStep(err)
 		if err != nil {
 			if r.op.RollingBack || len(p.rollback) == 0 {
 				c.fail(log, r.op, p, stepError(s.name, err))
@@ -88,12 +100,11 @@ func (c *Controller) execute(ctx context.Context, op store.Operation) {
 			}
 			log.Warn("step failed; rolling back", "step", s.name, "err", err)
 			r.op.RollingBack = true
-			r.op.StepIndex = 0
 			r.op.Error = toModelError(stepError(s.name, err))
-			steps = p.rollback
+			steps, i = p.rollback, 0
 			continue
 		}
-		r.op.StepIndex++
+		i++
 	}
 	if r.op.RollingBack {
 		c.fail(log, r.op, p, nil)
@@ -102,9 +113,78 @@ func (c *Controller) execute(ctx context.Context, op store.Operation) {
 	c.succeed(log, r, p)
 }
 
+// stepQueued is the Step of an operation that has not started a step yet.
+const stepQueued = "queued"
+
+// resumePoint returns the step list an operation continues in and the position of the step it reached. The
+// step is found by name, so an operation stored by another build resumes at the same step even when the
+// list gained or lost steps around it; a step this build does not have is an error.
+func resumePoint(p plan, op store.Operation) ([]step, int, error) {
+	steps := p.steps
+	if op.RollingBack {
+		steps = p.rollback
+	}
+	if op.Step == "" || op.Step == stepQueued {
+		return steps, 0, nil
+	}
+	for i, s := range steps {
+		if s.name == op.Step {
+			return steps, i, nil
+		}
+	}
+	list := "steps"
+	if op.RollingBack {
+		list = "rollback steps"
+	}
+	return nil, 0, &OpError{Code: model.CodeInternal, Message: fmt.Sprintf(
+		"operation %s (%s) stopped at step %q, which this build of the cloud does not have among the %s of %s; "+
+			"the operation cannot resume where it was", op.ID, op.Kind, op.Step, list, op.Kind)}
+}
+
+// checkPlan refuses a plan whose step names repeat: an operation resumes by name, so a name must say where.
+func checkPlan(kind string, p plan) error {
+	for _, list := range [][]step{p.steps, p.rollback} {
+		seen := map[string]bool{}
+		for _, s := range list {
+			if seen[s.name] || s.name == stepQueued {
+				return fmt.Errorf("plan of %s: step name %q is used twice", kind, s.name)
+			}
+			seen[s.name] = true
+		}
+	}
+	return nil
+}
+
+// enterStep records that the operation begins step name, durably, before the step runs.
 func (c *Controller) enterStep(r *run, name string) error {
 	r.op.Step = name
+	r.op.Steps = append(r.op.Steps, model.OperationStep{Name: name, RollingBack: r.op.RollingBack, StartedAt: c.now()})
 	return c.store.Update(func(tx *store.Tx) error { return tx.PutOperation(r.op) })
+}
+
+// endStep records how the current step ended. It is written with the next step (or the operation's end),
+// which costs no extra write; a crash in between re-runs the step, which then appears twice.
+func (r *run) endStep(err error) {
+	outcome := model.StepOK
+	if err != nil {
+		outcome = model.StepFailed
+	}
+	r.closeStep(outcome)
+}
+
+// closeInterruptedStep marks the step a previous run of the cloud was in when it stopped.
+func (r *run) closeInterruptedStep() { r.closeStep(model.StepInterrupted) }
+
+func (r *run) closeStep(outcome string) {
+	n := len(r.op.Steps)
+	if n == 0 || r.op.Steps[n-1].FinishedAt != nil {
+		return
+	}
+	last := &r.op.Steps[n-1]
+	end := r.c.now()
+	last.FinishedAt = &end
+	last.DurationMS = float64(end.Sub(last.StartedAt).Microseconds()) / 1000
+	last.Outcome = outcome
 }
 
 func (c *Controller) succeed(log *slog.Logger, r *run, p plan) {

@@ -120,7 +120,28 @@ type Operation struct {
 	Error      *Error     `json:"error,omitempty"`
 	StartedAt  time.Time  `json:"started_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// Steps lists every step the operation ran, in order, with its timing: where the time of a slow
+	// operation went. A step interrupted by a restart of the cloud appears twice (interrupted, then re-run).
+	Steps []OperationStep `json:"steps,omitempty"`
 }
+
+// OperationStep is one step of an operation and how long it took.
+type OperationStep struct {
+	Name        string     `json:"name"`
+	RollingBack bool       `json:"rolling_back,omitempty"`
+	StartedAt   time.Time  `json:"started_at"`
+	FinishedAt  *time.Time `json:"finished_at,omitempty"`
+	DurationMS  float64    `json:"duration_ms"` // set when the step ends
+	// Outcome is "ok", "failed" or "interrupted" (the cloud stopped while the step ran); empty while it runs.
+	Outcome string `json:"outcome,omitempty"`
+}
+
+// Step outcomes.
+const (
+	StepOK          = "ok"
+	StepFailed      = "failed"
+	StepInterrupted = "interrupted"
+)
 
 // Error is the body of every 4xx/5xx response (wrapped as {"error": ...}) and of a failed operation.
 type Error struct {

@@ -58,12 +58,12 @@ type Database struct {
 	Ready    bool           `json:"ready"`
 }
 
-// Operation is an asynchronous operation and how far it got. Steps are re-run from StepIndex after a crash,
-// so every step is idempotent.
+// Operation is an asynchronous operation and how far it got. After a crash it resumes by re-running the step
+// named in Step (of the rollback steps when RollingBack), so every step is idempotent. The name, not a
+// position, is kept: a build whose step list for the kind changed still finds the step, or says it cannot.
 type Operation struct {
 	model.Operation
 	Server      string          `json:"server,omitempty"` // server whose busy slot the operation holds
-	StepIndex   int             `json:"step_index"`
 	RollingBack bool            `json:"rolling_back,omitempty"`
 	Payload     json.RawMessage `json:"payload,omitempty"` // kind-specific input, e.g. a password verifier
 }

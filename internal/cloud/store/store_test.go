@@ -31,7 +31,7 @@ func TestDurable(t *testing.T) {
 		if err := tx.ReservePort(15000, "/flexibleServers/a"); err != nil {
 			return err
 		}
-		return tx.PutOperation(Operation{Operation: model.Operation{ID: "op1", Status: model.OperationRunning}, StepIndex: 3})
+		return tx.PutOperation(Operation{Operation: model.Operation{ID: "op1", Status: model.OperationRunning, Step: "start"}, RollingBack: true})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestDurable(t *testing.T) {
 			t.Fatalf("server %+v %v", srv, err)
 		}
 		op, err := tx.GetOperation("op1")
-		if err != nil || op.StepIndex != 3 {
+		if err != nil || op.Step != "start" || !op.RollingBack {
 			t.Fatalf("operation %+v %v", op, err)
 		}
 		if owner, err := tx.PortOwner(15000); err != nil || owner != "/flexibleServers/a" {
