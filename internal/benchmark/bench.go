@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -110,10 +111,15 @@ func plainQuery(ctx context.Context, addr string) error {
 
 // done waits for the operation a client call returned.
 func (b *bench) done(op *model.Operation, err error) error {
+	_, err = b.finished(op, err)
+	return err
+}
+
+// finished waits for the operation a client call returned and returns it as it ended, with its steps.
+func (b *bench) finished(op *model.Operation, err error) (*model.Operation, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	_, err = b.c.Do(ctx, op, err, nil)
-	return err
+	return b.c.Do(ctx, op, err, nil)
 }
 
 // firstQuery waits until a verify-full TLS query through the host endpoint succeeds.
@@ -128,30 +134,83 @@ func (b *bench) firstQuery(ctx context.Context, name string) error {
 }
 
 func (b *bench) createServer(ctx context.Context, name, sku string) error {
-	if err := b.done(b.c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Version: "15",
-		SKUName: sku, AdministratorLogin: "pgadmin", AdministratorPassword: password}, true)); err != nil {
-		return err
-	}
-	if err := b.done(b.c.PutFirewallRule(ctx, name, model.FirewallRule{Name: "local", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"})); err != nil {
-		return err
-	}
-	return b.firstQuery(ctx, name)
+	_, err := b.createServerTimed(ctx, name, sku)
+	return err
 }
 
-// createToFirstQuery: PUT server → operation done → firewall rule → first verify-full query.
+// createServerTimed creates a server, opens it to this machine and waits for the first verify-full query,
+// and says where the time went: each step of the create operation, the firewall rule's operation, and the
+// wait for the first query after both.
+func (b *bench) createServerTimed(ctx context.Context, name, sku string) (breakdown, error) {
+	bd := breakdown{}
+	create, err := b.finished(b.c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Version: "15",
+		SKUName: sku, AdministratorLogin: "pgadmin", AdministratorPassword: password}, true))
+	if err != nil {
+		return nil, err
+	}
+	bd.addSteps("create_step_", create)
+	bd.add("create_operation", create.FinishedAt.Sub(create.StartedAt))
+	t0 := time.Now()
+	if err := b.done(b.c.PutFirewallRule(ctx, name, model.FirewallRule{Name: "local", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"})); err != nil {
+		return nil, err
+	}
+	bd.add("firewall_rule_to_done", time.Since(t0))
+	t1 := time.Now()
+	if err := b.firstQuery(ctx, name); err != nil {
+		return nil, err
+	}
+	bd.add("first_query_after_rule", time.Since(t1))
+	return bd, nil
+}
+
+// breakdown is the time spent in each named part of one sample.
+type breakdown map[string]time.Duration
+
+func (bd breakdown) add(name string, d time.Duration) { bd[name] += d }
+
+func (bd breakdown) addSteps(prefix string, op *model.Operation) {
+	for _, s := range op.Steps {
+		bd.add(prefix+s.Name, time.Duration(s.DurationMS*float64(time.Millisecond)))
+	}
+}
+
+// reportMedians prints the median of every part over the samples, in name order.
+func reportMedians(prefix string, samples []breakdown) {
+	parts := map[string][]time.Duration{}
+	for _, bd := range samples {
+		for name, d := range bd {
+			parts[name] = append(parts[name], d)
+		}
+	}
+	names := make([]string, 0, len(parts))
+	for name := range parts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		report(prefix+name+"_median", seconds(median(parts[name])), "s")
+	}
+}
+
+// createToFirstQuery: PUT server → operation done → firewall rule → first verify-full query, with the
+// create broken down by step.
 func (b *bench) createToFirstQuery(ctx context.Context, runs int) error {
 	var samples []time.Duration
+	var parts []breakdown
 	for i := 0; i < runs; i++ {
 		name := fmt.Sprintf("bench-create-%d", i)
 		start := time.Now()
-		if err := b.createServer(ctx, name, "B_Standard_B1ms"); err != nil {
+		bd, err := b.createServerTimed(ctx, name, "B_Standard_B1ms")
+		if err != nil {
 			return err
 		}
 		samples = append(samples, time.Since(start))
+		parts = append(parts, bd)
 		if err := b.done(b.c.DeleteServer(ctx, name)); err != nil {
 			return err
 		}
 	}
+	reportMedians("server_create_", parts)
 	m := median(samples)
 	report("server_create_to_first_tls_query_median", seconds(m), "s")
 	if b.floorMedian > 0 {

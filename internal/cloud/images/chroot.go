@@ -98,14 +98,24 @@ func (b *builder) installPackages(ctx context.Context) (err error) {
 }
 
 // makeTemplate initialises the data directory new servers start from, as the cloud's superuser with
-// certificate-only access (--auth=reject: pg_hba.conf in /etc/flexpg decides who gets in).
+// certificate-only access (--auth=reject: pg_hba.conf in /etc/flexpg decides who gets in), and packs it into
+// templateArchive.
 func (b *builder) makeTemplate(ctx context.Context) error {
-	if err := b.run(ctx, true, "/usr/bin/install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700", templateDir); err != nil {
+	if err := b.run(ctx, true, "/usr/bin/install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700", templateStaging); err != nil {
 		return err
 	}
-	return b.run(ctx, true, "/usr/sbin/runuser", "-u", "postgres", "--",
-		b.recipe.binDir()+"/initdb", "-D", templateDir, "-U", superuser, "-E", "UTF8",
-		"--locale=en_US.UTF-8", "--auth=reject", "--no-sync")
+	if err := b.run(ctx, true, "/usr/sbin/runuser", "-u", "postgres", "--",
+		b.recipe.binDir()+"/initdb", "-D", templateStaging, "-U", superuser, "-E", "UTF8",
+		"--locale=en_US.UTF-8", "--auth=reject", "--no-sync"); err != nil {
+		return err
+	}
+	if err := b.run(ctx, true, "/usr/bin/install", "-d", "-m", "755", filepath.Dir(templateArchive)); err != nil {
+		return err
+	}
+	if err := b.run(ctx, true, "/bin/tar", "-C", templateStaging, "-cf", templateArchive, "."); err != nil {
+		return err
+	}
+	return os.RemoveAll(filepath.Join(b.root, templateStaging))
 }
 
 // trimRoot removes what a server never needs (documentation, apt's indexes and downloads, logs of the

@@ -29,8 +29,10 @@ type Target struct {
 
 const (
 	attemptTimeout = 5 * time.Second // one connection attempt; WaitReady's context bounds the whole wait
-	firstBackoff   = 50 * time.Millisecond
-	maxBackoff     = 500 * time.Millisecond
+	// A starting server answers within a second or so; a refused attempt costs little, while each step of a
+	// long backoff is time a create or restart waits for nothing (the cap is the worst overshoot).
+	firstBackoff   = 10 * time.Millisecond
+	maxBackoff     = 80 * time.Millisecond
 	applicationTag = "flexpg-cloud"
 )
 
