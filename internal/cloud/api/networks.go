@@ -12,21 +12,22 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-// networkOperation records and launches an operation on a network resource. check runs inside the
+// networkOperation records and launches an operation on a network resource, which the operation holds until
+// it ends (a second change meanwhile is a 409 ResourceBusy, as for a busy server). check runs inside the
 // transaction that stores the operation, so a rule about other resources cannot race a concurrent change.
+// The payload is encoded after check, which may complete it (a subnet update records the subnet it replaces).
 func (a *API) networkOperation(w http.ResponseWriter, kind, resourceID string, payload any, check func(*store.Tx) error) {
-	body, err := jsonBody(payload)
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
 	var op store.Operation
-	err = a.cfg.Store.Update(func(tx *store.Tx) error {
+	err := a.cfg.Store.Update(func(tx *store.Tx) error {
 		if err := check(tx); err != nil {
 			return err
 		}
+		body, err := jsonBody(payload)
+		if err != nil {
+			return err
+		}
 		op = a.cfg.Ops.NewOperation(kind, resourceID, "", body)
-		return tx.PutOperation(op)
+		return tx.HoldResource(resourceID, op)
 	})
 	if err != nil {
 		a.fail(w, err)
@@ -232,20 +233,28 @@ func (a *API) putSubnet(w http.ResponseWriter, r *http.Request) {
 		invalid(w, errs)
 		return
 	}
-	a.networkOperation(w, controller.KindSubnetPut, spec.SubnetID(vnet, name), controller.SubnetPayload{VNet: vnet, Subnet: req},
-		func(tx *store.Tx) error { return checkSubnetPut(tx, vnet, name, req) })
+	payload := &controller.SubnetPayload{VNet: vnet, Subnet: req}
+	a.networkOperation(w, controller.KindSubnetPut, spec.SubnetID(vnet, name), payload,
+		func(tx *store.Tx) error {
+			old, err := checkSubnetPut(tx, vnet, name, req)
+			if old != nil {
+				payload.Old = &old.Subnet // what a failed update restores
+			}
+			return err
+		})
 }
 
 // checkSubnetPut applies the rules that need the cloud's state: the prefix lies in the VNet's address space
-// and overlaps no sibling; a subnet holding servers keeps its prefix and delegation.
-func checkSubnetPut(tx *store.Tx, vnet, name string, req model.Subnet) error {
+// and overlaps no sibling; a subnet holding servers keeps its prefix and delegation. It returns the subnet
+// as it is, if it exists.
+func checkSubnetPut(tx *store.Tx, vnet, name string, req model.Subnet) (*store.Subnet, error) {
 	v, err := vnetFor(tx, vnet)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	subnets, err := tx.ListSubnets(vnet)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var siblings []string
 	var old *store.Subnet
@@ -257,22 +266,22 @@ func checkSubnetPut(tx *store.Tx, vnet, name string, req model.Subnet) error {
 		siblings = append(siblings, s.Subnet.AddressPrefix)
 	}
 	if errs := spec.ValidateSubnetPrefix(req.AddressPrefix, v.VNet.AddressSpace, siblings); len(errs) > 0 {
-		return errs
+		return old, errs
 	}
 	if old == nil {
-		return nil
+		return nil, nil
 	}
 	users, err := serversUsing(tx, inSubnet(vnet, name))
 	if err != nil {
-		return err
+		return old, err
 	}
 	var errs spec.FieldErrors
 	errs.Add(spec.ValidateSubnetResize(old.Subnet.AddressPrefix, req.AddressPrefix, users))
 	errs.Add(spec.ValidateDelegationChange(old.Subnet.Delegation, req.Delegation, users))
 	if len(errs) > 0 {
-		return errs
+		return old, errs
 	}
-	return nil
+	return old, nil
 }
 
 func (a *API) deleteSubnet(w http.ResponseWriter, r *http.Request) {

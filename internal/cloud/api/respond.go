@@ -103,6 +103,12 @@ func (a *API) fail(w http.ResponseWriter, err error) {
 		invalid(w, fe)
 		return
 	}
+	var held *store.HeldError
+	if errors.As(err, &held) {
+		writeError(w, http.StatusConflict, model.Error{Code: model.CodeResourceBusy,
+			Message: held.Error() + "; retry when it has finished"})
+		return
+	}
 	a.log.Error("request failed", "err", err)
 	writeError(w, http.StatusInternalServerError, model.Error{Code: model.CodeInternal, Message: err.Error()})
 }

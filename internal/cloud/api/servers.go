@@ -286,6 +286,15 @@ func checkPrivateAccess(tx *store.Tx, s model.Server) error {
 	if err != nil {
 		return spec.FieldErrors{{Field: "delegated_subnet_id", Rule: "delegated_subnet_id.format", Message: "delegated_subnet_id " + err.Error()}}
 	}
+	// A subnet or zone that an operation is changing (or deleting) takes no new server until it is done.
+	if err := tx.CheckNotHeld(spec.SubnetID(vnetName, subnetName)); err != nil {
+		return err
+	}
+	if zone, err := spec.ParsePrivateDNSZoneID(s.PrivateDNSZoneID); err == nil {
+		if err := tx.CheckNotHeld(spec.PrivateDNSZoneID(spec.NormalizeDNSZoneName(zone))); err != nil {
+			return err
+		}
+	}
 	sub, err := tx.GetSubnet(vnetName, subnetName)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !sub.Ready) {
 		return spec.FieldErrors{{Field: "delegated_subnet_id", Rule: "delegated_subnet_id.exists",

@@ -30,7 +30,7 @@ func (s *sentinel) Is(target error) bool { return s.parent != nil && errors.Is(s
 var (
 	ErrNotFound      error = &sentinel{msg: "flexpg cloud: not found"}
 	ErrConflict      error = &sentinel{msg: "flexpg cloud: conflict"}                            // any 409
-	ErrBusy          error = &sentinel{msg: "flexpg cloud: server busy", parent: ErrConflict}    // 409 ServerBusy
+	ErrBusy          error = &sentinel{msg: "flexpg cloud: busy", parent: ErrConflict}           // 409 ServerBusy or ResourceBusy
 	ErrAlreadyExists error = &sentinel{msg: "flexpg cloud: already exists", parent: ErrConflict} // 409 AlreadyExists
 	ErrUnauthorized  error = &sentinel{msg: "flexpg cloud: unauthorized"}
 	ErrInvalid       error = &sentinel{msg: "flexpg cloud: invalid parameter"} // 400
@@ -74,7 +74,7 @@ func (e *APIError) kind() error {
 	switch e.Code {
 	case model.CodeAlreadyExists:
 		return ErrAlreadyExists
-	case model.CodeServerBusy:
+	case model.CodeServerBusy, model.CodeResourceBusy:
 		return ErrBusy
 	case model.CodeConflict:
 		return ErrConflict
@@ -170,7 +170,7 @@ func statusForCode(code string) int {
 		return http.StatusUnauthorized
 	case model.CodeNotFound:
 		return http.StatusNotFound
-	case model.CodeAlreadyExists, model.CodeServerBusy, model.CodeConflict:
+	case model.CodeAlreadyExists, model.CodeServerBusy, model.CodeResourceBusy, model.CodeConflict:
 		return http.StatusConflict
 	}
 	return http.StatusInternalServerError

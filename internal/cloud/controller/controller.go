@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -61,6 +60,9 @@ type Controller struct {
 
 	mgmt  mgmtCert
 	locks serverLocks
+	// networkOps runs network operations one at a time: they share the machine's isolation rules and the
+	// resolver, which each of them rewrites from the whole store.
+	networkOps sync.Mutex
 }
 
 // New builds a controller; Start begins work.
@@ -151,6 +153,9 @@ func (c *Controller) launch(op store.Operation) {
 		defer c.wg.Done()
 		if op.Server != "" {
 			defer c.locks.lock(op.Server)()
+		} else {
+			c.networkOps.Lock()
+			defer c.networkOps.Unlock()
 		}
 		c.execute(c.ctx, op)
 	}()
@@ -191,6 +196,3 @@ func newID() string {
 	}
 	return hex.EncodeToString(b[:])
 }
-
-// errGone reports whether err means the record is gone.
-func errGone(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -150,9 +150,13 @@ type harness struct {
 	ca    *pki.CA
 	ctl   *Controller
 	clk   clock.Clock
+	guard NetworkGuard // nil: no isolation rules
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { t.Helper(); return newHarnessWith(t, nil) }
+
+// newHarnessWith lets edit set harness fields (a guard, say) before the controller starts.
+func newHarnessWith(t *testing.T, edit func(*harness)) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "state.db"))
@@ -165,6 +169,9 @@ func newHarness(t *testing.T) *harness {
 	}
 	h := &harness{t: t, dir: dir, store: st, rt: fake.New(), pg: &fakePG{}, eps: &fakeEndpoints{}, ca: ca}
 	h.rt.AddImage("flexpg/postgres:15")
+	if edit != nil {
+		edit(h)
+	}
 	t.Cleanup(func() {
 		h.ctl.Close()
 		_ = st.Close()
@@ -181,7 +188,7 @@ func (h *harness) start() {
 		Endpoints: h.eps, CA: h.ca, CertDir: filepath.Join(h.dir, "servers"),
 		FreePort: func() (int, error) { port++; return port, nil },
 		Scale:    spec.DefaultScale, Labels: runtime.Labels{runtime.LabelTest: "unit"},
-		ReadyTimeout: 2 * time.Second, Clock: h.clk.Now,
+		ReadyTimeout: 2 * time.Second, Clock: h.clk.Now, Guard: h.guard,
 	})
 	if err := h.ctl.Start(context.Background()); err != nil {
 		h.t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
@@ -21,19 +22,30 @@ type EndpointPolicy struct {
 }
 
 // firewallPrefixes turns firewall rules into the client prefixes the host endpoint admits. The 0.0.0.0 rule
-// admits the cloud's own services, which never come through the host endpoint, so it adds nothing here.
-func firewallPrefixes(rules []store.FirewallRule) []netip.Prefix {
+// admits the cloud's own services, which never come through the host endpoint, so it adds nothing here. A
+// rule that does not convert (the API validated it, so the record is damaged) is an error, not a rule
+// silently dropped.
+func firewallPrefixes(rules []store.FirewallRule) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, r := range rules {
 		if spec.AllowsCloudServices(r.Rule.StartIPAddress, r.Rule.EndIPAddress) {
 			continue
 		}
-		prefixes, err := spec.IPv4RangeToPrefixes(r.Rule.StartIPAddress, r.Rule.EndIPAddress)
-		if err == nil {
-			out = append(out, prefixes...)
+		prefixes, err := rulePrefixes(r)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, prefixes...)
 	}
-	return out
+	return out, nil
+}
+
+func rulePrefixes(r store.FirewallRule) ([]netip.Prefix, error) {
+	prefixes, err := spec.IPv4RangeToPrefixes(r.Rule.StartIPAddress, r.Rule.EndIPAddress)
+	if err != nil {
+		return nil, fmt.Errorf("firewall rule %s of server %s: %w", r.Rule.Name, r.Server, err)
+	}
+	return prefixes, nil
 }
 
 func (c *Controller) endpointPolicy(st serverState) (EndpointPolicy, error) {
@@ -41,9 +53,13 @@ func (c *Controller) endpointPolicy(st serverState) (EndpointPolicy, error) {
 	if err != nil {
 		return EndpointPolicy{}, err
 	}
+	allow, err := firewallPrefixes(st.rules)
+	if err != nil {
+		return EndpointPolicy{}, err
+	}
 	values := c.effectiveParameters(st.server, st.overrides)
 	return EndpointPolicy{
-		Allow:                  firewallPrefixes(st.rules),
+		Allow:                  allow,
 		RequireSecureTransport: requireSecureTransport(values),
 		RefusalTLS:             refusal,
 	}, nil
@@ -51,8 +67,8 @@ func (c *Controller) endpointPolicy(st serverState) (EndpointPolicy, error) {
 
 // openEndpoint opens (or re-opens) the server's host endpoint on its reserved port.
 func (c *Controller) openEndpoint(ctx context.Context, name string) error {
-	if c.isPrivate(name) {
-		return nil // private servers have no host endpoint
+	if private, err := c.isPrivate(name); err != nil || private {
+		return err // private servers have no host endpoint
 	}
 	st, err := c.loadServerState(name)
 	if err != nil {
@@ -84,8 +100,8 @@ func (c *Controller) refreshEndpoint(ctx context.Context, name string) error {
 
 // applyPolicy recomputes the endpoint policy after firewall or parameter changes.
 func (c *Controller) applyPolicy(name string) error {
-	if c.isPrivate(name) {
-		return nil // no host endpoint
+	if private, err := c.isPrivate(name); err != nil || private {
+		return err // no host endpoint
 	}
 	st, err := c.loadServerState(name)
 	if err != nil {

@@ -194,7 +194,7 @@ func (c *Controller) succeed(log *slog.Logger, r *run, p plan) {
 				return err
 			}
 		}
-		if err := releaseServer(tx, r.op); err != nil {
+		if err := release(tx, r.op); err != nil {
 			return err
 		}
 		return tx.PutOperation(finished(r.op, model.OperationSucceeded, nil, c.now()))
@@ -219,7 +219,7 @@ func (c *Controller) fail(log *slog.Logger, op store.Operation, p plan, cause er
 				return err
 			}
 		}
-		if err := releaseServer(tx, op); err != nil {
+		if err := release(tx, op); err != nil {
 			return err
 		}
 		return tx.PutOperation(finished(op, model.OperationFailed, merr, c.now()))
@@ -231,12 +231,17 @@ func (c *Controller) fail(log *slog.Logger, op store.Operation, p plan, cause er
 	log.Warn("operation failed", "code", merr.Code, "message", merr.Message)
 }
 
+// release frees what the operation holds: the server's busy slot, or the hold on its network resource.
+func release(tx *store.Tx, op store.Operation) error {
+	if op.Server == "" {
+		return tx.ReleaseResource(op.ResourceID, op.ID)
+	}
+	return releaseServer(tx, op)
+}
+
 // releaseServer frees the server's busy slot if this operation holds it. The server may already be gone
 // (a finished delete or a rolled-back create).
 func releaseServer(tx *store.Tx, op store.Operation) error {
-	if op.Server == "" {
-		return nil
-	}
 	s, err := tx.GetServer(op.Server)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

@@ -19,11 +19,6 @@ type OpError struct {
 
 func (e *OpError) Error() string { return e.Message }
 
-// conflict builds an OpError for a request that the resource's current state does not allow.
-func conflict(format string, args ...any) error {
-	return &OpError{Code: model.CodeConflict, Message: fmt.Sprintf(format, args...)}
-}
-
 type stepErr struct {
 	step string
 	err  error

@@ -59,7 +59,9 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState) ([]runti
 		if err != nil {
 			return nil, err
 		}
-		hbaIn.UserSources = userSources(netInfo, st.rules)
+		if hbaIn.UserSources, err = userSources(netInfo, st.rules); err != nil {
+			return nil, err
+		}
 	}
 	hba, err := postgres.RenderHBA(hbaIn)
 	if err != nil {
@@ -86,21 +88,24 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState) ([]runti
 // userSources are the client networks pg_hba lets try a password: the host's bridge address (the gateway,
 // which enforces the firewall against the real client address), the firewall rules themselves (for clients
 // inside the cloud's network) and, with the 0.0.0.0 rule, the whole cloud network.
-func userSources(netInfo runtime.NetworkInfo, rules []store.FirewallRule) []netip.Prefix {
+func userSources(netInfo runtime.NetworkInfo, rules []store.FirewallRule) ([]netip.Prefix, error) {
 	out := []netip.Prefix{hostPrefix(netInfo)}
 	for _, r := range rules {
 		if spec.AllowsCloudServices(r.Rule.StartIPAddress, r.Rule.EndIPAddress) {
-			if p, err := netip.ParsePrefix(netInfo.Subnet); err == nil {
-				out = append(out, p)
+			p, err := netip.ParsePrefix(netInfo.Subnet)
+			if err != nil {
+				return nil, fmt.Errorf("the cloud network's subnet: %w", err)
 			}
+			out = append(out, p)
 			continue
 		}
-		prefixes, err := spec.IPv4RangeToPrefixes(r.Rule.StartIPAddress, r.Rule.EndIPAddress)
-		if err == nil {
-			out = append(out, prefixes...)
+		prefixes, err := rulePrefixes(r)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, prefixes...)
 	}
-	return out
+	return out, nil
 }
 
 // ensureContainer creates the server's container (if missing) and writes its configuration files.
@@ -214,8 +219,8 @@ func (c *Controller) startInstance(ctx context.Context, name string) error {
 	if err := c.recordAddress(ctx, name); err != nil {
 		return err
 	}
-	if c.isPrivate(name) {
-		return nil
+	if private, err := c.isPrivate(name); err != nil || private {
+		return err
 	}
 	return c.refreshEndpoint(ctx, name)
 }
@@ -225,8 +230,8 @@ func (c *Controller) stopInstance(ctx context.Context, name string) error {
 	if err := c.cfg.Runtime.StopContainer(ctx, c.containerName(name), 30*time.Second); err != nil {
 		return fmt.Errorf("stop container: %w", err)
 	}
-	if c.isPrivate(name) {
-		return nil
+	if private, err := c.isPrivate(name); err != nil || private {
+		return err
 	}
 	return c.cfg.Endpoints.SetBackend(name, "")
 }

@@ -63,10 +63,12 @@ type VirtualNetworkPayload struct {
 	VNet model.VirtualNetwork `json:"vnet"`
 }
 
-// SubnetPayload is the input of a subnet change.
+// SubnetPayload is the input of a subnet change. Old is the subnet an update replaces (nil for a create):
+// a failed update restores it rather than deleting the subnet.
 type SubnetPayload struct {
-	VNet   string       `json:"vnet"`
-	Subnet model.Subnet `json:"subnet"`
+	VNet   string        `json:"vnet"`
+	Subnet model.Subnet  `json:"subnet"`
+	Old    *model.Subnet `json:"old,omitempty"`
 }
 
 // ZonePayload is the input of a private DNS zone change.

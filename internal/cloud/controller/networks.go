@@ -89,14 +89,36 @@ func (c *Controller) planSubnetPut(op store.Operation) (plan, error) {
 			{"isolation", func(ctx context.Context, r *run) error { return c.applyIsolation(ctx) }},
 			{"dns", func(ctx context.Context, r *run) error { return c.listenDNS(vnet, name) }},
 		},
-		rollback: []step{
-			{"removeNetwork", func(ctx context.Context, r *run) error { return c.removeSubnetNetwork(ctx, vnet, name, true) }},
-			{"isolation", func(ctx context.Context, r *run) error { return c.applyIsolation(ctx) }},
-		},
+		rollback: subnetPutRollback(c, vnet, p),
 		finish: func(tx *store.Tx, r *run) error {
 			return updateSubnet(tx, vnet, name, func(s *store.Subnet) { s.Ready = true })
 		},
 	}, nil
+}
+
+// subnetPutRollback undoes a failed subnet put: a new subnet is removed; an existing one gets its previous
+// bridge and record back, so a failed update never deletes a subnet.
+func subnetPutRollback(c *Controller, vnet string, p SubnetPayload) []step {
+	name := p.Subnet.Name
+	if p.Old == nil {
+		return []step{
+			{"removeNetwork", func(ctx context.Context, r *run) error { return c.removeSubnetNetwork(ctx, vnet, name, true) }},
+			{"isolation", func(ctx context.Context, r *run) error { return c.applyIsolation(ctx) }},
+		}
+	}
+	old := *p.Old
+	return []step{
+		{"restoreNetwork", func(ctx context.Context, r *run) error {
+			if err := c.ensureSubnetNetwork(ctx, vnet, old); err != nil {
+				return err
+			}
+			return c.store.Update(func(tx *store.Tx) error {
+				return updateSubnet(tx, vnet, name, func(s *store.Subnet) { s.Ready = true })
+			})
+		}},
+		{"isolation", func(ctx context.Context, r *run) error { return c.applyIsolation(ctx) }},
+		{"dns", func(ctx context.Context, r *run) error { return c.listenDNS(vnet, name) }},
+	}
 }
 
 // ensureSubnetNetwork creates the bridge for the subnet and records it.

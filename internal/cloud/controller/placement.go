@@ -47,9 +47,11 @@ func (c *Controller) placement(ctx context.Context, s store.Server) (placement, 
 	}
 	p := placement{private: true, network: sub.Network, gateway: gw}
 	for _, cidr := range vnet.VNet.AddressSpace {
-		if prefix, err := netip.ParsePrefix(cidr); err == nil {
-			p.sources = append(p.sources, prefix)
+		prefix, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return placement{}, fmt.Errorf("address space of virtual network %s: %w", vnetName, err)
 		}
+		p.sources = append(p.sources, prefix)
 	}
 	return p, nil
 }
@@ -68,14 +70,14 @@ func (c *Controller) serverPlacement(ctx context.Context, name string) (placemen
 }
 
 // isPrivate reports whether a server has private access (no host endpoint).
-func (c *Controller) isPrivate(name string) bool {
+func (c *Controller) isPrivate(name string) (bool, error) {
 	private := false
-	_ = c.store.View(func(tx *store.Tx) error {
+	err := c.store.View(func(tx *store.Tx) error {
 		s, err := tx.GetServer(name)
-		private = err == nil && s.Spec.DelegatedSubnetID != ""
-		return nil
+		private = s.Spec.DelegatedSubnetID != ""
+		return err
 	})
-	return private
+	return private, err
 }
 
 // recordAddress stores the container's address: the private DNS answers with it.

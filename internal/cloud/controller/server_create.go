@@ -94,7 +94,11 @@ func (c *Controller) adminLogin(name string) (string, error) {
 // reservePort picks a free 127.0.0.1 port for the server's host endpoint and records it, once: the port is
 // the server's for its whole life.
 func (c *Controller) reservePort(name string) error {
-	if c.isPrivate(name) {
+	private, err := c.isPrivate(name)
+	if err != nil {
+		return err
+	}
+	if private {
 		return c.store.Update(func(tx *store.Tx) error {
 			return updateServer(tx, name, func(s *store.Server) {
 				s.Container, s.Volume = c.containerName(name), c.volumeName(name)

@@ -63,7 +63,6 @@ type header struct {
 }
 
 func (h header) opcode() int { return int(h.flags>>11) & 0xF }
-func (h header) rcode() int  { return int(h.flags) & 0xF }
 
 func readHeader(msg []byte) (header, bool) {
 	if len(msg) < headerLen {
@@ -96,44 +95,12 @@ func (n name) key() (string, bool) {
 	return strings.ToLower(strings.Join(n, ".")), true
 }
 
-func (n name) equalFold(o name) bool {
-	if len(n) != len(o) {
-		return false
-	}
-	for i := range n {
-		if !strings.EqualFold(n[i], o[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 func (n name) append(b []byte) []byte {
 	for _, l := range n {
 		b = append(b, byte(len(l)))
 		b = append(b, l...)
 	}
 	return append(b, 0)
-}
-
-// parseName turns presentation text ("a.b.c" or "a.b.c.") into labels.
-func parseName(s string) (name, error) {
-	s = strings.TrimSuffix(s, ".")
-	if s == "" {
-		return name{}, nil
-	}
-	labels := strings.Split(s, ".")
-	wire := 1
-	for _, l := range labels {
-		if l == "" || len(l) > maxLabelLen {
-			return nil, errors.New("dns: invalid name " + s)
-		}
-		wire += 1 + len(l)
-	}
-	if wire > maxNameWireLen {
-		return nil, errNameTooLong
-	}
-	return labels, nil
 }
 
 // readName decodes the name at off and returns the offset just after it in
@@ -245,4 +212,3 @@ func (q question) append(b []byte) []byte {
 }
 
 // String is the presentation form with a trailing dot, for messages.
-func (n name) String() string { return strings.Join(n, ".") + "." }

@@ -167,8 +167,9 @@ const (
 	CodeInvalidParameter = "InvalidParameter"
 	CodeNotFound         = "NotFound"
 	CodeAlreadyExists    = "AlreadyExists"
-	CodeServerBusy       = "ServerBusy" // another operation is running on the server: 409
-	CodeConflict         = "Conflict"   // the request conflicts with the resource's state: 409
+	CodeServerBusy       = "ServerBusy"   // another operation is running on the server: 409
+	CodeResourceBusy     = "ResourceBusy" // another operation is changing the (network) resource: 409
+	CodeConflict         = "Conflict"     // the request conflicts with the resource's state: 409
 	CodeUnauthorized     = "Unauthorized"
 	CodeInternal         = "InternalError"
 )

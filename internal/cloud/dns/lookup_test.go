@@ -8,8 +8,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"strings"
 	"time"
 )
+
+// Lookup is the tests' DNS client: the cloud itself only answers queries.
 
 // ErrNXDomain reports that the server says the name does not exist (for the
 // asking client).
@@ -176,3 +179,41 @@ func readAnswers(resp []byte, q question) ([]netip.Addr, error) {
 	}
 	return addrs, nil
 }
+
+// Wire helpers only the test client needs.
+
+func (h header) rcode() int { return int(h.flags) & 0xF }
+
+func (n name) equalFold(o name) bool {
+	if len(n) != len(o) {
+		return false
+	}
+	for i := range n {
+		if !strings.EqualFold(n[i], o[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// parseName turns presentation text ("a.b.c" or "a.b.c.") into labels.
+func parseName(s string) (name, error) {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" {
+		return name{}, nil
+	}
+	labels := strings.Split(s, ".")
+	wire := 1
+	for _, l := range labels {
+		if l == "" || len(l) > maxLabelLen {
+			return nil, errors.New("dns: invalid name " + s)
+		}
+		wire += 1 + len(l)
+	}
+	if wire > maxNameWireLen {
+		return nil, errNameTooLong
+	}
+	return labels, nil
+}
+
+func (n name) String() string { return strings.Join(n, ".") + "." }
