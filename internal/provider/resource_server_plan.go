@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -48,8 +47,8 @@ func configErrors(errs spec.FieldErrors, config serverResourceModel) spec.FieldE
 	var out spec.FieldErrors
 	for _, e := range errs {
 		switch {
-		case e.Rule == "sku_name.required":
-		case e.Rule == "storage_tier.allowed_for_size" && config.StorageMB.IsNull():
+		case e.Rule == spec.Rule("sku_name", spec.KindRequired):
+		case e.Rule == spec.Rule("storage_tier", spec.KindAllowedForSize) && config.StorageMB.IsNull():
 		default:
 			out = append(out, e)
 		}
@@ -164,7 +163,7 @@ func checkServerUpdate(ctx context.Context, state, plan serverResourceModel, dia
 		!plan.PointInTimeRestoreTimeInUTC.Equal(state.PointInTimeRestoreTimeInUTC)
 	var rest spec.FieldErrors
 	for _, e := range errs {
-		if isReplacementRule(e.Rule) {
+		if e.Rule.Kind().PlansReplacement() {
 			replacing = true
 			continue
 		}
@@ -173,11 +172,4 @@ func checkServerUpdate(ctx context.Context, state, plan serverResourceModel, dia
 	if !replacing {
 		addFieldErrors(diags, rest)
 	}
-}
-
-// isReplacementRule says whether an update rule describes a change the schema plans as a replacement
-// (RequiresReplace on immutable fields, the version downgrade modifier) rather than an error.
-func isReplacementRule(rule string) bool {
-	return strings.HasSuffix(rule, ".immutable") || rule == "delegated_subnet_id.network_mode" ||
-		rule == "version.no_downgrade"
 }

@@ -26,16 +26,16 @@ func parseCIDR(field, v string) (netip.Prefix, *FieldError) {
 	p, err := netip.ParsePrefix(v)
 	switch {
 	case err != nil && strings.Contains(v, ":") && !hasControl(v), err == nil && !p.Addr().Is4():
-		return netip.Prefix{}, newFieldError(field, "ipv4_only",
+		return netip.Prefix{}, NewFieldError(field, KindIPv4Only,
 			"must be an IPv4 CIDR block; IPv6 is not supported by the cloud's networks; got %s", quote(v))
 	case err != nil:
-		return netip.Prefix{}, newFieldError(field, "format",
+		return netip.Prefix{}, NewFieldError(field, KindFormat,
 			"must be an IPv4 CIDR block such as 10.0.0.0/16; got %s", quote(v))
 	case p.Bits() < MinPrefixLength || p.Bits() > MaxPrefixLength:
-		return netip.Prefix{}, newFieldError(field, "prefix_length",
+		return netip.Prefix{}, NewFieldError(field, KindPrefixLength,
 			"must have a prefix length between /%d and /%d; got /%d (%s)", MinPrefixLength, MaxPrefixLength, p.Bits(), v)
 	case p.Masked().String() != v:
-		return netip.Prefix{}, newFieldError(field, "canonical",
+		return netip.Prefix{}, NewFieldError(field, KindCanonical,
 			"must be written in canonical form %s (the block's network address, then its length); got %s",
 			p.Masked(), quote(v))
 	}
@@ -47,7 +47,7 @@ func checkPrivate(field string, p netip.Prefix) *FieldError {
 	if PrefixWithin(p.String(), PrivateAddressRanges()) {
 		return nil
 	}
-	return newFieldError(field, "private_range",
+	return NewFieldError(field, KindPrivateRange,
 		"%s is not in a private range (%s): the cloud makes every subnet a bridge network on this machine, "+
 			"so a public block would shadow real internet addresses for the machine; choose a block inside a private range",
 		p, joinValues(PrivateAddressRanges()))
@@ -68,7 +68,7 @@ func ValidateAddressSpace(cidrs []string) FieldErrors {
 	const field = "address_space"
 	var errs FieldErrors
 	if len(cidrs) == 0 {
-		errs.Add(newFieldError(field, "required", "must hold at least one CIDR block, such as 10.0.0.0/16"))
+		errs.Add(NewFieldError(field, KindRequired, "must hold at least one CIDR block, such as 10.0.0.0/16"))
 		return errs
 	}
 	var valid []netip.Prefix
@@ -81,9 +81,9 @@ func ValidateAddressSpace(cidrs []string) FieldErrors {
 		for _, q := range valid {
 			switch {
 			case q == p:
-				errs.Add(newFieldError(field, "duplicate", "lists %s twice; remove the duplicate", p))
+				errs.Add(NewFieldError(field, KindDuplicate, "lists %s twice; remove the duplicate", p))
 			case q.Overlaps(p):
-				errs.Add(newFieldError(field, "overlap",
+				errs.Add(NewFieldError(field, KindOverlap,
 					"blocks %s and %s overlap; the blocks of an address space must be disjoint (remove one or choose another block)", q, p))
 			}
 		}
@@ -105,13 +105,13 @@ func ValidateSubnetPrefix(prefix string, vnetSpace []string, siblings []string) 
 		return errs
 	}
 	if len(vnetSpace) > 0 && !PrefixWithin(prefix, vnetSpace) {
-		errs.Add(newFieldError(field, "within_address_space",
+		errs.Add(NewFieldError(field, KindWithinAddressSpace,
 			"%s is not inside the virtual network's address_space (%s); choose a prefix inside one of those blocks or add a block to the address space",
 			p, joinValues(vnetSpace)))
 	}
 	for _, s := range siblings {
 		if PrefixesOverlap(prefix, s) {
-			errs.Add(newFieldError(field, "overlap",
+			errs.Add(NewFieldError(field, KindOverlap,
 				"%s overlaps %s, the address_prefix of another subnet of the virtual network; subnets of one network must not overlap",
 				p, s))
 		}
@@ -125,7 +125,7 @@ func ValidateSubnetResize(oldPrefix, newPrefix string, holdsServers []string) *F
 	if len(holdsServers) == 0 || samePrefix(oldPrefix, newPrefix) {
 		return nil
 	}
-	return newFieldError("address_prefix", "in_use",
+	return NewFieldError("address_prefix", KindInUse,
 		"cannot change from %s to %s while servers use the subnet (%s); a subnet's size is fixed while resources "+
 			"exist in it: delete those servers first, or create a new subnet for new servers",
 		oldPrefix, newPrefix, joinValues(slices.Sorted(slices.Values(holdsServers))))
@@ -137,7 +137,7 @@ func ValidateAddressSpaceChange(newSpace []string, subnets map[string]string) Fi
 	var errs FieldErrors
 	for _, name := range slices.Sorted(maps.Keys(subnets)) {
 		if prefix := subnets[name]; !PrefixWithin(prefix, newSpace) {
-			errs.Add(newFieldError("address_space", "covers_subnets",
+			errs.Add(NewFieldError("address_space", KindCoversSubnets,
 				"must keep covering subnet %s (address_prefix %s); keep a block that contains it, or change or delete the subnet first",
 				quote(name), prefix))
 		}

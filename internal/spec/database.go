@@ -16,19 +16,19 @@ const (
 func ValidateDatabaseName(v string) *FieldError {
 	const field = "name"
 	if v == "" || len(v) > MaxDatabaseNameLength {
-		return newFieldError(field, "length", "must be 1 to %d characters long; got %d characters",
+		return NewFieldError(field, KindLength, "must be 1 to %d characters long; got %d characters",
 			MaxDatabaseNameLength, len(v))
 	}
 	if !isASCIILetter(v[0]) && v[0] != '_' {
-		return newFieldError(field, "start", "must start with a letter or an underscore; got %s", quote(v))
+		return NewFieldError(field, KindStart, "must start with a letter or an underscore; got %s", quote(v))
 	}
 	ok := func(c byte) bool { return isASCIILetter(c) || isASCIIDigit(c) || c == '_' || c == '-' }
 	if !onlyBytes(v, ok) {
-		return newFieldError(field, "characters", "may contain only letters, digits, underscores and hyphens; got %s", quote(v))
+		return NewFieldError(field, KindCharacters, "may contain only letters, digits, underscores and hyphens; got %s", quote(v))
 	}
 	for _, reserved := range ReservedDatabaseNames() {
 		if strings.EqualFold(v, reserved) {
-			return newFieldError(field, "reserved", "%s is reserved by the service (reserved databases: %s); choose another name",
+			return NewFieldError(field, KindReserved, "%s is reserved by the service (reserved databases: %s); choose another name",
 				quote(v), joinValues(ReservedDatabaseNames()))
 		}
 	}
@@ -67,7 +67,7 @@ func ValidateCharset(v string) *FieldError {
 	if _, ok := CanonicalCharset(v); ok {
 		return nil
 	}
-	return newFieldError("charset", "allowed_values", "must be one of %s (case-insensitive); got %s",
+	return NewFieldError("charset", KindAllowedValues, "must be one of %s (case-insensitive); got %s",
 		joinValues(Charsets()), quote(v))
 }
 
@@ -79,7 +79,7 @@ func Collations() []string {
 
 // ValidateCollation checks collation (exact spelling: locale names are case-sensitive).
 func ValidateCollation(v string) *FieldError {
-	return validateOneOf("collation", "allowed_values", v, Collations())
+	return validateOneOf("collation", KindAllowedValues, v, Collations())
 }
 
 // ValidateCharsetCollation checks that the pair works together: a UTF-8 collation needs charset UTF8, while
@@ -91,7 +91,7 @@ func ValidateCharsetCollation(charset, collation string) *FieldError {
 	if canonical, ok := CanonicalCharset(charset); !ok || canonical == "UTF8" {
 		return nil
 	}
-	return newFieldError("collation", "charset_match",
+	return NewFieldError("collation", KindCharsetMatch,
 		"%s is a UTF-8 collation and needs charset UTF8; got charset %s (use charset UTF8, or collation C or POSIX)",
 		collation, quote(charset))
 }

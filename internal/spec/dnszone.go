@@ -32,32 +32,32 @@ func ValidatePrivateDNSZoneName(v string) *FieldError { return validateDNSName("
 
 func validateDNSName(field, v string) *FieldError {
 	if hasControl(v) || !onlyBytes(v, func(c byte) bool { return isAlnum(c) || c == '-' || c == '.' }) {
-		return newFieldError(field, "characters",
+		return NewFieldError(field, KindCharacters,
 			"may contain only letters, digits, hyphens and the periods between labels; got %s", quote(v))
 	}
 	if v == "" || len(v) > MaxDNSNameLength {
-		return newFieldError(field, "length", "must be 1 to %d characters long; got %d characters",
+		return NewFieldError(field, KindLength, "must be 1 to %d characters long; got %d characters",
 			MaxDNSNameLength, len(v))
 	}
 	if strings.HasSuffix(v, ".") && v != "." {
-		return newFieldError(field, "trailing_period", "must be written without a trailing period; got %s (write %s)",
+		return NewFieldError(field, KindTrailingPeriod, "must be written without a trailing period; got %s (write %s)",
 			quote(v), quote(strings.TrimRight(v, ".")))
 	}
 	labels := strings.Split(v, ".")
 	if len(labels) < 2 {
-		return newFieldError(field, "labels",
+		return NewFieldError(field, KindLabels,
 			"must have at least two labels separated by periods, such as db.%s; got %s", DNSSuffix, quote(v))
 	}
 	for _, l := range labels {
 		switch {
 		case l == "":
-			return newFieldError(field, "empty_label",
+			return NewFieldError(field, KindEmptyLabel,
 				"must not contain an empty label (a leading period or two periods in a row); got %s", quote(v))
 		case len(l) > MaxDNSLabelLength:
-			return newFieldError(field, "label_length", "must have labels of 1 to %d characters; label %s has %d",
+			return NewFieldError(field, KindLabelLength, "must have labels of 1 to %d characters; label %s has %d",
 				MaxDNSLabelLength, quote(l), len(l))
 		case l[0] == '-' || l[len(l)-1] == '-':
-			return newFieldError(field, "label_hyphen",
+			return NewFieldError(field, KindLabelHyphen,
 				"must not have a label that starts or ends with a hyphen; got label %s in %s", quote(l), quote(v))
 		}
 	}
@@ -75,18 +75,18 @@ func ValidatePrivateDNSZoneForServer(zone string, serverName string) *FieldError
 	}
 	z := NormalizeDNSZoneName(zone)
 	if !strings.HasSuffix(z, "."+DNSSuffix) {
-		return newFieldError(field, "suffix",
+		return NewFieldError(field, KindSuffix,
 			"must name a private DNS zone whose name ends in .%s, such as private.%s; got zone %s",
 			DNSSuffix, DNSSuffix, quote(zone))
 	}
 	if serverName != "" && z == NormalizeDNSZoneName(ServerFQDN(serverName)) {
-		return newFieldError(field, "server_fqdn",
+		return NewFieldError(field, KindServerFqdn,
 			"must not name the zone %s, which is the server's own FQDN; use another zone such as private.%s",
 			quote(zone), DNSSuffix)
 	}
 	for _, ns := range endpointNamespaces() {
 		if z == ns || strings.HasSuffix(z, "."+ns) {
-			return newFieldError(field, "endpoint_namespace",
+			return NewFieldError(field, KindEndpointNamespace,
 				"must not name a zone at or under %s, where the cloud keeps the names of virtual endpoints; got zone %s",
 				ns, quote(zone))
 		}

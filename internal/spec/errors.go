@@ -10,20 +10,21 @@ import (
 type FieldError struct {
 	// Field is the attribute path, with dots for nested blocks (e.g. "maintenance_window.start_hour").
 	Field string
-	// Rule is a short stable identifier of the rule (e.g. "storage_mb.allowed_sizes"); callers may match it.
-	Rule string
+	// Rule identifies the rule (e.g. "storage_mb.allowed_sizes"); callers compare it with Rule(field, kind)
+	// or its Kind.
+	Rule RuleID
 	// Message is a full sentence that names the field, the rule and the fix.
 	Message string
 }
 
 func (e *FieldError) Error() string { return e.Message }
 
-// newFieldError builds a FieldError whose message always starts with the field path, so every message names
-// its field. rule is the part after "<field>."; the stored Rule is the full "<field>.<rule>".
-func newFieldError(field, rule, format string, args ...any) *FieldError {
+// NewFieldError builds a FieldError whose message always starts with the field path, so every message names
+// its field; its Rule is Rule(field, kind). The cloud uses it for the rules that need its state.
+func NewFieldError(field string, kind RuleKind, format string, args ...any) *FieldError {
 	return &FieldError{
 		Field:   field,
-		Rule:    field + "." + rule,
+		Rule:    Rule(field, kind),
 		Message: field + " " + fmt.Sprintf(format, args...),
 	}
 }

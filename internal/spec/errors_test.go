@@ -11,8 +11,8 @@ func TestFieldErrors(t *testing.T) {
 	if errs.Err() != nil || len(errs) != 0 {
 		t.Fatalf("empty collection: Err() = %v, len %d", errs.Err(), len(errs))
 	}
-	a := newFieldError("storage_mb", "allowed_sizes", "must be valid")
-	b := newFieldError("maintenance_window.start_hour", "range", "must be in range")
+	a := NewFieldError("storage_mb", "allowed_sizes", "must be valid")
+	b := NewFieldError("maintenance_window.start_hour", "range", "must be in range")
 	errs.Add(a)
 	errs.Add(nil)
 	errs.Add(b)

@@ -13,12 +13,12 @@ const MaxFirewallRuleNameLength = 128
 func ValidateFirewallRuleName(v string) *FieldError {
 	const field = "name"
 	if v == "" || len(v) > MaxFirewallRuleNameLength {
-		return newFieldError(field, "length", "must be 1 to %d characters long; got %d characters",
+		return NewFieldError(field, KindLength, "must be 1 to %d characters long; got %d characters",
 			MaxFirewallRuleNameLength, len(v))
 	}
 	ok := func(c byte) bool { return isASCIILetter(c) || isASCIIDigit(c) || c == '_' || c == '-' || c == '.' }
 	if !onlyBytes(v, ok) {
-		return newFieldError(field, "characters",
+		return NewFieldError(field, KindCharacters,
 			"may contain only letters, digits, underscores, hyphens and periods; got %s", quote(v))
 	}
 	return nil
@@ -33,7 +33,7 @@ func ValidateFirewallRange(start, end string) FieldErrors {
 	errs.Add(errS)
 	errs.Add(errE)
 	if errS == nil && errE == nil && e.Less(s) {
-		errs.Add(newFieldError("end_ip_address", "not_before_start",
+		errs.Add(NewFieldError("end_ip_address", KindNotBeforeStart,
 			"must not be lower than start_ip_address %s; got %s (swap the two addresses)", s, e))
 	}
 	return errs
@@ -46,10 +46,10 @@ func parseIPv4(field, v string) (netip.Addr, *FieldError) {
 	case err == nil && addr.Is4():
 		return addr, nil
 	case err == nil || (strings.Contains(v, ":") && !hasControl(v)):
-		return netip.Addr{}, newFieldError(field, "ipv4_only",
+		return netip.Addr{}, NewFieldError(field, KindIPv4Only,
 			"must be an IPv4 address; IPv6 addresses are not supported by firewall rules, which are IPv4 only; got %s", quote(v))
 	}
-	return netip.Addr{}, newFieldError(field, "ipv4_format",
+	return netip.Addr{}, NewFieldError(field, KindIPv4Format,
 		"must be an IPv4 address in dotted-quad form such as 203.0.113.10; got %s", quote(v))
 }
 

@@ -18,7 +18,7 @@ func checkRule(t *testing.T, label string, err *FieldError, rule string) {
 		t.Errorf("%s: want rule %s, got no error", label, rule)
 		return
 	}
-	if err.Rule != rule {
+	if string(err.Rule) != rule {
 		t.Errorf("%s: want rule %s, got %s (%q)", label, rule, err.Rule, err.Message)
 	}
 	checkNamesField(t, label, err)
@@ -29,7 +29,7 @@ func checkRules(t *testing.T, label string, errs FieldErrors, rules ...string) {
 	t.Helper()
 	got := map[string]int{}
 	for _, e := range errs {
-		got[e.Rule]++
+		got[string(e.Rule)]++
 		checkNamesField(t, label, e)
 	}
 	want := map[string]int{}
@@ -53,7 +53,7 @@ func checkNamesField(t *testing.T, label string, e *FieldError) {
 	if e.Field == "" || !strings.HasPrefix(e.Message, e.Field+" ") {
 		t.Errorf("%s: message %q does not start with its field %q", label, e.Message, e.Field)
 	}
-	if !strings.HasPrefix(e.Rule, e.Field+".") {
+	if !strings.HasPrefix(string(e.Rule), e.Field+".") {
 		t.Errorf("%s: rule %q is not under field %q", label, e.Rule, e.Field)
 	}
 	if e.Error() != e.Message {

@@ -151,3 +151,12 @@ func parseID(id, grammar string, collections ...string) ([]string, error) {
 	}
 	return names, nil
 }
+
+// ValidateServerIDField checks that the attribute named field holds a server ID (/flexibleServers/<name>).
+func ValidateServerIDField(field, v string) *FieldError {
+	if _, err := ParseServerID(v); err != nil {
+		return NewFieldError(field, KindFormat, "must be a server ID of the form /%s/<name>, such as the id attribute "+
+			"of a flexpg_server; got %s", CollectionServers, quote(v))
+	}
+	return nil
+}

@@ -45,15 +45,15 @@ func isAzureNameByte(c byte) bool   { return isAlnum(c) || c == '_' || c == '.' 
 // or "..", which would be cleaned away as a path segment of the resource's ID.
 func (n azureName) check(field, v string) *FieldError {
 	if hasControl(v) || !onlyBytes(v, isAzureNameByte) {
-		return newFieldError(field, "characters",
+		return NewFieldError(field, KindCharacters,
 			"may contain only letters, digits, underscores, periods and hyphens; got %s", quote(v))
 	}
 	if len(v) < n.min || len(v) > n.max {
-		return newFieldError(field, "length", "must be %d to %d characters long; got %d characters (%s)",
+		return NewFieldError(field, KindLength, "must be %d to %d characters long; got %d characters (%s)",
 			n.min, n.max, len(v), quote(v))
 	}
 	if !n.startOK(v[0]) || !n.endOK(v[len(v)-1]) {
-		return newFieldError(field, "start_end", "must start with %s and end with %s; got %s",
+		return NewFieldError(field, KindStartEnd, "must start with %s and end with %s; got %s",
 			n.startDoc, n.endDoc, quote(v))
 	}
 	return nil
@@ -80,7 +80,7 @@ func ValidateSubnetName(v string) *FieldError {
 	}
 	for _, reserved := range ReservedSubnetNames() {
 		if strings.EqualFold(v, reserved) {
-			return newFieldError("name", "reserved",
+			return NewFieldError("name", KindReserved,
 				"%s is reserved by the platform for its own gateways and firewalls (reserved subnet names, in any case: %s); choose another name",
 				quote(v), joinValues(ReservedSubnetNames()))
 		}
@@ -104,7 +104,7 @@ func ValidateDelegation(v string) *FieldError {
 			hint = "; did you mean " + d + "? (the value is case-sensitive)"
 		}
 	}
-	return newFieldError("delegation", "allowed_values",
+	return NewFieldError("delegation", KindAllowedValues,
 		"must be %s (the only service the cloud delegates subnets to), or left empty for a subnet that holds no servers; got %s%s",
 		joinValues(Delegations()), quote(v), hint)
 }
@@ -115,7 +115,7 @@ func ValidateDelegationChange(oldDelegation, newDelegation string, holdsServers 
 	if oldDelegation == newDelegation || len(holdsServers) == 0 {
 		return nil
 	}
-	return newFieldError("delegation", "in_use",
+	return NewFieldError("delegation", KindInUse,
 		"cannot change from %s to %s while servers use the subnet (%s); delete those servers first",
 		quote(oldDelegation), quote(newDelegation), joinValues(slices.Sorted(slices.Values(holdsServers))))
 }

@@ -16,7 +16,7 @@ func FuzzValidateSubnetPrefix(f *testing.F) {
 	f.Fuzz(func(t *testing.T, prefix, space, sibling string) {
 		errs := ValidateSubnetPrefix(prefix, []string{space}, []string{sibling}) // must not panic
 		for _, e := range errs {
-			if !strings.HasPrefix(e.Message, e.Field+" ") || !strings.HasPrefix(e.Rule, e.Field+".") {
+			if !strings.HasPrefix(e.Message, e.Field+" ") || !strings.HasPrefix(string(e.Rule), e.Field+".") {
 				t.Fatalf("error %q (rule %s) does not name field %s", e.Message, e.Rule, e.Field)
 			}
 		}

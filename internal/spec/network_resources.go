@@ -58,7 +58,7 @@ func validateVirtualNetworkRef(id string) *FieldError {
 	if err == nil && virtualNetworkName.check("virtual_network_id", vnet) == nil {
 		return nil
 	}
-	return newFieldError("virtual_network_id", "format",
+	return NewFieldError("virtual_network_id", KindFormat,
 		"must be a virtual network ID of the form /virtualNetworks/<vnet>; got %s", quote(id))
 }
 
@@ -66,7 +66,7 @@ func validatePrivateDNSZoneRef(id string) *FieldError {
 	const field = "private_dns_zone_id"
 	zone, err := ParsePrivateDNSZoneID(id)
 	if err != nil {
-		return newFieldError(field, "format",
+		return NewFieldError(field, KindFormat,
 			"must be a private DNS zone ID of the form /privateDnsZones/<zone>; got %s", quote(id))
 	}
 	return validateDNSName(field, zone)

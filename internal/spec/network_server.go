@@ -14,7 +14,7 @@ func ValidateServerSubnet(delegation string) *FieldError {
 	if delegation != "" {
 		got = "delegation " + quote(delegation)
 	}
-	return newFieldError("delegated_subnet_id", "delegation",
+	return NewFieldError("delegated_subnet_id", KindDelegation,
 		"must name a subnet delegated to %s to hold servers; the subnet has %s. Set delegation = %s on the subnet "+
 			"(a delegated subnet holds only flexible servers)",
 		DelegationFlexibleServers, got, quote(DelegationFlexibleServers))
@@ -26,7 +26,7 @@ func ValidateVNetRegion(vnetLocation, serverLocation string) *FieldError {
 	if vnetLocation == "" || serverLocation == "" || vnetLocation == serverLocation {
 		return nil
 	}
-	return newFieldError("delegated_subnet_id", "region",
+	return NewFieldError("delegated_subnet_id", KindRegion,
 		"must name a subnet of a virtual network in the server's region %s; the virtual network is in %s "+
 			"(use a virtual network in %s, or create the server in %s)",
 		serverLocation, vnetLocation, serverLocation, vnetLocation)
@@ -38,7 +38,7 @@ func ValidateFirewallRuleTarget(serverIsPrivate bool) *FieldError {
 	if !serverIsPrivate {
 		return nil
 	}
-	return newFieldError("server_id", "private_server",
+	return NewFieldError("server_id", KindPrivateServer,
 		"names a private-access server (it has a delegated_subnet_id); firewall rules apply only to public-access "+
 			"servers. A private server is reached from its virtual network and the networks linked to its private DNS zone")
 }

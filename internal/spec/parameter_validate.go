@@ -16,16 +16,16 @@ func ValidateParameterName(name string) *FieldError {
 		return nil
 	}
 	if hasControl(name) || !parameterNamePattern.MatchString(name) {
-		return newFieldError("name", "format",
+		return NewFieldError("name", KindFormat,
 			"must be a server parameter name made of letters, digits, underscores, hyphens and periods; got %s", quote(name))
 	}
 	for _, p := range catalog {
 		if strings.EqualFold(p.Name, name) {
-			return newFieldError("name", "unknown", "%s is not a server parameter of this service; did you mean %s? (names are case-sensitive)",
+			return NewFieldError("name", KindUnknown, "%s is not a server parameter of this service; did you mean %s? (names are case-sensitive)",
 				quote(name), p.Name)
 		}
 	}
-	return newFieldError("name", "unknown", "%s is not a server parameter of this service", quote(name))
+	return NewFieldError("name", KindUnknown, "%s is not a server parameter of this service", quote(name))
 }
 
 // booleanSpellings are the accepted boolean values (case-insensitive).
@@ -43,11 +43,11 @@ func ValidateParameterValue(name, value string) *FieldError {
 		return ValidateParameterName(name)
 	}
 	if p.ReadOnly {
-		return newFieldError("value", "read_only", "cannot be set: %s is read-only on this service (it stays %s)",
+		return NewFieldError("value", KindReadOnly, "cannot be set: %s is read-only on this service (it stays %s)",
 			p.Name, quote(p.Default))
 	}
 	if hasControl(value) || strings.ContainsAny(value, `'\`) {
-		return newFieldError("value", "characters",
+		return NewFieldError("value", KindCharacters,
 			"for %s must not contain control characters (such as newline or NUL), single quotes or backslashes; got %s",
 			p.Name, quote(value))
 	}
@@ -165,5 +165,5 @@ func unitSuffix(p Parameter) string {
 }
 
 func valueError(p Parameter, value, rule string) *FieldError {
-	return newFieldError("value", "allowed_values", "for %s %s; got %s", p.Name, rule, quote(value))
+	return NewFieldError("value", KindAllowedValues, "for %s %s; got %s", p.Name, rule, quote(value))
 }

@@ -143,25 +143,24 @@ func validateRestore(errs *FieldErrors, d ServerConfig) {
 			return // invalid create_mode, already reported
 		}
 		if d.SourceServerID != "" {
-			errs.Add(newFieldError("source_server_id", "restore_only",
+			errs.Add(NewFieldError("source_server_id", KindRestoreOnly,
 				"is only used with create_mode PointInTimeRestore; remove it or set create_mode"))
 		}
 		if d.PointInTimeRestoreTime != "" {
-			errs.Add(newFieldError("point_in_time_restore_time_in_utc", "restore_only",
+			errs.Add(NewFieldError("point_in_time_restore_time_in_utc", KindRestoreOnly,
 				"is only used with create_mode PointInTimeRestore; remove it or set create_mode"))
 		}
 		return
 	}
 	if d.SourceServerID == "" {
 		errs.Add(required("source_server_id", "when create_mode is PointInTimeRestore"))
-	} else if _, err := ParseServerID(d.SourceServerID); err != nil {
-		errs.Add(newFieldError("source_server_id", "format", "must be a server ID of the form /flexibleServers/<name>; got %s",
-			quote(d.SourceServerID)))
+	} else {
+		errs.Add(ValidateServerIDField("source_server_id", d.SourceServerID))
 	}
 	if d.PointInTimeRestoreTime == "" {
 		errs.Add(required("point_in_time_restore_time_in_utc", "when create_mode is PointInTimeRestore"))
 	} else if _, err := time.Parse(time.RFC3339, d.PointInTimeRestoreTime); err != nil {
-		errs.Add(newFieldError("point_in_time_restore_time_in_utc", "format",
+		errs.Add(NewFieldError("point_in_time_restore_time_in_utc", KindFormat,
 			"must be an RFC 3339 time such as 2025-01-31T12:00:00Z; got %s", quote(d.PointInTimeRestoreTime)))
 	}
 }
@@ -180,13 +179,13 @@ func validateHA(errs *FieldErrors, d ServerConfig) {
 		return
 	}
 	if sku, ok := LookupSKU(d.SKUName); ok && sku.Tier == TierBurstable {
-		errs.Add(newFieldError("high_availability.mode", "not_burstable",
+		errs.Add(NewFieldError("high_availability.mode", KindNotBurstable,
 			"is not available on the Burstable tier (sku_name %s); choose a GeneralPurpose or MemoryOptimized SKU or remove the high_availability block",
 			d.SKUName))
 	}
 	region, regionOK := LookupRegion(d.Location)
 	if regionOK && d.HA.Mode == HAModeZoneRedundant && !region.ZoneRedundantHA {
-		errs.Add(newFieldError("high_availability.mode", "zone_redundant_region",
+		errs.Add(NewFieldError("high_availability.mode", KindZoneRedundantRegion,
 			"ZoneRedundant is not available in region %s, which has no zone-redundant HA; use SameZone or a region with zone-redundant HA",
 			region.Name))
 	}
@@ -207,10 +206,10 @@ func validateStandbyZone(errs *FieldErrors, d ServerConfig) {
 	case d.Zone == "":
 		return
 	case d.HA.Mode == HAModeZoneRedundant && standby == d.Zone:
-		errs.Add(newFieldError(field, "differs_from_zone",
+		errs.Add(NewFieldError(field, KindDiffersFromZone,
 			"must differ from zone %s for ZoneRedundant HA, which keeps the standby in another zone; got %s", d.Zone, quote(standby)))
 	case d.HA.Mode == HAModeSameZone && standby != d.Zone:
-		errs.Add(newFieldError(field, "same_zone",
+		errs.Add(NewFieldError(field, KindSameZone,
 			"must equal zone %s for SameZone HA, which keeps the standby in the primary's zone; got %s (or use ZoneRedundant)",
 			d.Zone, quote(standby)))
 	}
@@ -223,14 +222,14 @@ func validateStandbyZone(errs *FieldErrors, d ServerConfig) {
 func validateNetwork(errs *FieldErrors, d ServerConfig) {
 	if d.DelegatedSubnetID != "" {
 		if _, _, err := ParseSubnetID(d.DelegatedSubnetID); err != nil {
-			errs.Add(newFieldError("delegated_subnet_id", "format",
+			errs.Add(NewFieldError("delegated_subnet_id", KindFormat,
 				"must be a subnet ID of the form /virtualNetworks/<vnet>/subnets/<subnet>; got %s", quote(d.DelegatedSubnetID)))
 		}
 		if d.PrivateDNSZoneID == "" {
 			errs.Add(required("private_dns_zone_id", "when delegated_subnet_id is set (private access)"))
 		}
 		if d.PublicNetworkAccessEnabled {
-			errs.Add(newFieldError("public_network_access_enabled", "private_server",
+			errs.Add(NewFieldError("public_network_access_enabled", KindPrivateServer,
 				"must be false for a private-access server (delegated_subnet_id is set); a private server has no public endpoint"))
 		}
 	} else if d.PrivateDNSZoneID != "" {
@@ -239,7 +238,7 @@ func validateNetwork(errs *FieldErrors, d ServerConfig) {
 	}
 	if d.PrivateDNSZoneID != "" {
 		if zone, err := ParsePrivateDNSZoneID(d.PrivateDNSZoneID); err != nil {
-			errs.Add(newFieldError("private_dns_zone_id", "format",
+			errs.Add(NewFieldError("private_dns_zone_id", KindFormat,
 				"must be a private DNS zone ID of the form /privateDnsZones/<zone>; got %s", quote(d.PrivateDNSZoneID)))
 		} else {
 			errs.Add(ValidatePrivateDNSZoneForServer(zone, d.Name))
@@ -260,5 +259,5 @@ func required(field, when string) *FieldError {
 	if when != "" {
 		when = " " + when
 	}
-	return newFieldError(field, "required", "is required%s", when)
+	return NewFieldError(field, KindRequired, "is required%s", when)
 }

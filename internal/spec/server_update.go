@@ -19,19 +19,19 @@ func ValidateServerUpdate(old, new ServerConfig) FieldErrors {
 		errs.Add(replaceOnly("geo_redundant_backup_enabled"))
 	}
 	if o.IsPrivate() != n.IsPrivate() {
-		errs.Add(newFieldError("delegated_subnet_id", "network_mode",
+		errs.Add(NewFieldError("delegated_subnet_id", KindNetworkMode,
 			"cannot change: a server's network mode (public or private access) is fixed at create; changing it requires replacing the server"))
 	} else {
 		errs.Add(requireSame("delegated_subnet_id", o.DelegatedSubnetID, n.DelegatedSubnetID))
 	}
 	errs.Add(requireSame("private_dns_zone_id", o.PrivateDNSZoneID, n.PrivateDNSZoneID))
 	if n.StorageMB < o.StorageMB {
-		errs.Add(newFieldError("storage_mb", "no_shrink",
+		errs.Add(NewFieldError("storage_mb", KindNoShrink,
 			"cannot decrease: the server has %d MB and shrinking storage is not supported; got %d (set storage_mb to %d or more)",
 			o.StorageMB, n.StorageMB, o.StorageMB))
 	}
 	if compareVersions(n.Version, o.Version) < 0 {
-		errs.Add(newFieldError("version", "no_downgrade",
+		errs.Add(NewFieldError("version", KindNoDowngrade,
 			"cannot be downgraded from %s to %s: a major version can only be upgraded in place; downgrading requires replacing the server",
 			o.Version, n.Version))
 	}
@@ -46,5 +46,5 @@ func requireSame(field, old, new string) *FieldError {
 }
 
 func replaceOnly(field string) *FieldError {
-	return newFieldError(field, "immutable", "cannot be changed in place; changing %s requires replacing the server", field)
+	return NewFieldError(field, KindImmutable, "cannot be changed in place; changing %s requires replacing the server", field)
 }

@@ -16,15 +16,15 @@ const (
 func ValidateServerName(v string) *FieldError {
 	const field = "name"
 	if hasControl(v) || !onlyBytes(v, func(c byte) bool { return isASCIILower(c) || isASCIIDigit(c) || c == '-' }) {
-		return newFieldError(field, "characters",
+		return NewFieldError(field, KindCharacters,
 			"may contain only lowercase letters (a-z), digits and hyphens; got %s", quote(v))
 	}
 	if len(v) < MinServerNameLength || len(v) > MaxServerNameLength {
-		return newFieldError(field, "length", "must be %d to %d characters long; got %d characters (%s)",
+		return NewFieldError(field, KindLength, "must be %d to %d characters long; got %d characters (%s)",
 			MinServerNameLength, MaxServerNameLength, len(v), quote(v))
 	}
 	if v[0] == '-' || v[len(v)-1] == '-' {
-		return newFieldError(field, "start_end", "must start and end with a lowercase letter or digit; got %s", quote(v))
+		return NewFieldError(field, KindStartEnd, "must start and end with a lowercase letter or digit; got %s", quote(v))
 	}
 	return nil
 }
@@ -34,7 +34,7 @@ func ValidateLocation(v string) *FieldError {
 	if _, ok := LookupRegion(v); ok {
 		return nil
 	}
-	return newFieldError("location", "catalog", "must be the short name of a catalog region (%s); got %s",
+	return NewFieldError("location", KindCatalog, "must be the short name of a catalog region (%s); got %s",
 		joinValues(RegionNames()), quote(v))
 }
 
@@ -49,13 +49,13 @@ func validateZoneField(field, location, zone string) *FieldError {
 	if zone == "" || !ok || region.HasZone(zone) {
 		return nil
 	}
-	return newFieldError(field, "region_zones", "must be one of the availability zones of region %s (%s); got %s",
+	return NewFieldError(field, KindRegionZones, "must be one of the availability zones of region %s (%s); got %s",
 		region.Name, joinValues(region.Zones), quote(zone))
 }
 
 // ValidateVersion checks that version is a supported major version.
 func ValidateVersion(v string) *FieldError {
-	return validateOneOf("version", "supported", v, Versions())
+	return validateOneOf("version", KindSupported, v, Versions())
 }
 
 // ValidateSKUName checks that sku_name is a catalog SKU.
@@ -69,7 +69,7 @@ func ValidateSKUName(v string) *FieldError {
 			hint = "; did you mean " + name + "? (names are case-sensitive)"
 		}
 	}
-	return newFieldError("sku_name", "catalog",
+	return NewFieldError("sku_name", KindCatalog,
 		"must be a catalog SKU written <tier>_<size> with tier B (Burstable), GP (GeneralPurpose) or MO "+
 			"(MemoryOptimized), such as %s; got %s%s", skuExamples(), quote(v), hint)
 }
@@ -81,7 +81,7 @@ func ValidateStorageMB(v int64) *FieldError {
 			return nil
 		}
 	}
-	return newFieldError("storage_mb", "allowed_sizes", "must be one of %s (MB); got %d",
+	return NewFieldError("storage_mb", KindAllowedSizes, "must be one of %s (MB); got %d",
 		joinInts(StorageSizesMB()), v)
 }
 
@@ -90,7 +90,7 @@ func ValidateStorageMB(v int64) *FieldError {
 func ValidateStorageTier(storageMB int64, tier string) *FieldError {
 	const field = "storage_tier"
 	if storageTierRank(tier) < 0 {
-		return newFieldError(field, "allowed_values", "must be one of %s; got %s", joinValues(StorageTiers()), quote(tier))
+		return NewFieldError(field, KindAllowedValues, "must be one of %s; got %s", joinValues(StorageTiers()), quote(tier))
 	}
 	if storageMB == 0 {
 		storageMB = DefaultStorageMB
@@ -99,7 +99,7 @@ func ValidateStorageTier(storageMB int64, tier string) *FieldError {
 	if allowed == nil || inList(tier, allowed) {
 		return nil
 	}
-	return newFieldError(field, "allowed_for_size",
+	return NewFieldError(field, KindAllowedForSize,
 		"%s is not available for storage_mb %d; the tiers for that size are %s (leave storage_tier unset to "+
 			"follow the size's default tier %s)", tier, storageMB, joinValues(allowed), allowed[0])
 }
@@ -109,7 +109,7 @@ func ValidateBackupRetentionDays(v int64) *FieldError {
 	if v >= MinBackupRetentionDays && v <= MaxBackupRetentionDays {
 		return nil
 	}
-	return newFieldError("backup_retention_days", "range", "must be between %d and %d (days); got %d",
+	return NewFieldError("backup_retention_days", KindRange, "must be between %d and %d (days); got %d",
 		MinBackupRetentionDays, MaxBackupRetentionDays, v)
 }
 
@@ -121,23 +121,23 @@ const MaxAdministratorLoginLength = 63
 func ValidateAdministratorLogin(v string) *FieldError {
 	const field = "administrator_login"
 	if v == "" || len(v) > MaxAdministratorLoginLength {
-		return newFieldError(field, "length", "must be 1 to %d characters long; got %d characters",
+		return NewFieldError(field, KindLength, "must be 1 to %d characters long; got %d characters",
 			MaxAdministratorLoginLength, len(v))
 	}
 	if !isASCIILetter(v[0]) && v[0] != '_' {
-		return newFieldError(field, "start", "must start with a letter or an underscore; got %s", quote(v))
+		return NewFieldError(field, KindStart, "must start with a letter or an underscore; got %s", quote(v))
 	}
 	if !onlyBytes(v, func(c byte) bool { return isASCIILetter(c) || isASCIIDigit(c) || c == '_' }) {
-		return newFieldError(field, "characters", "may contain only letters, digits and underscores; got %s", quote(v))
+		return NewFieldError(field, KindCharacters, "may contain only letters, digits and underscores; got %s", quote(v))
 	}
 	for _, reserved := range ReservedAdminLogins() {
 		if strings.EqualFold(v, reserved) {
-			return newFieldError(field, "reserved", "%s is reserved by the service (reserved logins: %s); choose another login",
+			return NewFieldError(field, KindReserved, "%s is reserved by the service (reserved logins: %s); choose another login",
 				quote(v), joinValues(ReservedAdminLogins()))
 		}
 	}
 	if strings.HasPrefix(strings.ToLower(v), ReservedLoginPrefix) {
-		return newFieldError(field, "reserved_prefix",
+		return NewFieldError(field, KindReservedPrefix,
 			"must not start with %s, which PostgreSQL reserves for its own roles; got %s", ReservedLoginPrefix, quote(v))
 	}
 	return nil
@@ -162,14 +162,14 @@ func ValidateAdministratorPassword(v string) *FieldError {
 func ValidatePassword(field, v string) *FieldError {
 	n := utf8.RuneCountInString(v)
 	if n < MinPasswordLength || n > MaxPasswordLength {
-		return newFieldError(field, "length", "must be %d to %d characters long; got %d characters",
+		return NewFieldError(field, KindLength, "must be %d to %d characters long; got %d characters",
 			MinPasswordLength, MaxPasswordLength, n)
 	}
 	if hasControl(v) {
-		return newFieldError(field, "characters", "must be valid UTF-8 without control characters (such as newline or NUL)")
+		return NewFieldError(field, KindCharacters, "must be valid UTF-8 without control characters (such as newline or NUL)")
 	}
 	if got := passwordCategories(v); got < MinPasswordCategories {
-		return newFieldError(field, "complexity", "must contain characters from at least %d of these categories: %s; it has %d",
+		return NewFieldError(field, KindComplexity, "must contain characters from at least %d of these categories: %s; it has %d",
 			MinPasswordCategories, passwordCategoryNamesDoc, got)
 	}
 	return nil
@@ -211,29 +211,29 @@ func ValidateMaintenanceWindow(day, hour, minute int64) FieldErrors {
 
 // ValidateHAMode checks high_availability.mode.
 func ValidateHAMode(v string) *FieldError {
-	return validateOneOf("high_availability.mode", "allowed_values", v, HAModes())
+	return validateOneOf("high_availability.mode", KindAllowedValues, v, HAModes())
 }
 
 // ValidateState checks the desired state.
 func ValidateState(v string) *FieldError {
-	return validateOneOf("state", "allowed_values", v, DesiredStates())
+	return validateOneOf("state", KindAllowedValues, v, DesiredStates())
 }
 
 // ValidateCreateMode checks create_mode.
 func ValidateCreateMode(v string) *FieldError {
-	return validateOneOf("create_mode", "allowed_values", v, CreateModes())
+	return validateOneOf("create_mode", KindAllowedValues, v, CreateModes())
 }
 
-func validateOneOf(field, rule, v string, values []string) *FieldError {
+func validateOneOf(field string, rule RuleKind, v string, values []string) *FieldError {
 	if inList(v, values) {
 		return nil
 	}
-	return newFieldError(field, rule, "must be one of %s; got %s", joinValues(values), quote(v))
+	return NewFieldError(field, rule, "must be one of %s; got %s", joinValues(values), quote(v))
 }
 
 func validateRange(field string, v, lo, hi int64, note string) *FieldError {
 	if v >= lo && v <= hi {
 		return nil
 	}
-	return newFieldError(field, "range", "must be between %d and %d%s; got %d", lo, hi, note, v)
+	return NewFieldError(field, KindRange, "must be between %d and %d%s; got %d", lo, hi, note, v)
 }

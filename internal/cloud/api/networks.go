@@ -409,8 +409,8 @@ func (a *API) putPrivateDNSZoneLink(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			if _, err := tx.GetVirtualNetwork(vnet); errors.Is(err, store.ErrNotFound) {
-				return spec.FieldErrors{{Field: "virtual_network_id", Rule: "virtual_network_id.exists",
-					Message: "virtual_network_id: virtual network " + vnet + " does not exist"}}
+				return spec.FieldErrors{spec.NewFieldError("virtual_network_id", spec.KindExists,
+					"names virtual network %s, which does not exist (create it first, or add depends_on)", vnet)}
 			}
 			links, err := tx.ListPrivateDNSZoneLinks(zone)
 			if err != nil {

@@ -87,16 +87,16 @@ func serverConfig(s model.Server) spec.ServerConfig {
 func notYetSupported(s model.Server) spec.FieldErrors {
 	var errs spec.FieldErrors
 	if s.HighAvailability != nil {
-		errs.Add(&spec.FieldError{Field: "high_availability", Rule: "high_availability.unsupported",
-			Message: "high_availability is not supported by this version of the flexpg cloud yet; remove the block"})
+		errs.Add(spec.NewFieldError("high_availability", spec.KindUnsupported,
+			"is not supported by this version of the flexpg cloud yet; remove the block"))
 	}
 	if s.CreateMode == spec.CreateModePointInTimeRestore {
-		errs.Add(&spec.FieldError{Field: "create_mode", Rule: "create_mode.unsupported",
-			Message: "create_mode PointInTimeRestore is not supported by this version of the flexpg cloud yet"})
+		errs.Add(spec.NewFieldError("create_mode", spec.KindUnsupported,
+			"PointInTimeRestore is not supported by this version of the flexpg cloud yet"))
 	}
 	if s.GeoRedundantBackupEnabled {
-		errs.Add(&spec.FieldError{Field: "geo_redundant_backup_enabled", Rule: "geo_redundant_backup.unsupported",
-			Message: "geo_redundant_backup_enabled is not supported by the flexpg cloud: there is only one simulated geography"})
+		errs.Add(spec.NewFieldError("geo_redundant_backup_enabled", spec.KindUnsupported,
+			"is not supported by the flexpg cloud yet: backups are not simulated"))
 	}
 	return errs
 }

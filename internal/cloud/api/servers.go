@@ -46,7 +46,7 @@ func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
 	desired := withDefaults(req)
 	errs := spec.ValidateServer(serverConfig(desired))
 	if a.exists(name) {
-		errs = withoutRule(errs, "administrator_password.required") // on an update, no password = unchanged
+		errs = withoutRule(errs, spec.Rule("administrator_password", spec.KindRequired)) // on an update, no password = unchanged
 	}
 	if len(errs) > 0 {
 		invalid(w, errs)
@@ -98,8 +98,8 @@ func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) 
 	}
 	if desired.CreateMode == "" || desired.CreateMode == spec.CreateModeDefault {
 		if verifier == "" {
-			return store.Operation{}, spec.FieldErrors{{Field: "administrator_password", Rule: "administrator_password.required",
-				Message: "administrator_password (or administrator_password_wo) is required to create a server"}}
+			return store.Operation{}, spec.FieldErrors{spec.NewFieldError("administrator_password", spec.KindRequired,
+				"(or administrator_password_wo) is required to create a server")}
 		}
 	}
 	payload, _ := json.Marshal(controller.CreatePayload{Verifier: verifier})
@@ -127,9 +127,9 @@ func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Se
 		return store.Operation{}, errs
 	}
 	if desired.Version != existing.Spec.Version {
-		return store.Operation{}, spec.FieldErrors{{Field: "version", Rule: "version.upgrade_unsupported",
-			Message: "version: an in-place major version upgrade (" + existing.Spec.Version + " to " + desired.Version +
-				") is not supported by this version of the flexpg cloud yet; keep version " + existing.Spec.Version + " or replace the server"}}
+		return store.Operation{}, spec.FieldErrors{spec.NewFieldError("version", spec.KindUpgradeUnsupported,
+			"cannot be upgraded in place (%s to %s) by this version of the flexpg cloud yet; keep version %s or replace the server",
+			existing.Spec.Version, desired.Version, existing.Spec.Version)}
 	}
 	if desired.State == "" {
 		desired.State = existing.Spec.State
@@ -266,7 +266,7 @@ func (a *API) exists(name string) bool {
 }
 
 // withoutRule drops the errors of one rule.
-func withoutRule(errs spec.FieldErrors, rule string) spec.FieldErrors {
+func withoutRule(errs spec.FieldErrors, rule spec.RuleID) spec.FieldErrors {
 	var out spec.FieldErrors
 	for _, e := range errs {
 		if e.Rule != rule {
@@ -284,7 +284,7 @@ func checkPrivateAccess(tx *store.Tx, s model.Server) error {
 	}
 	vnetName, subnetName, err := spec.ParseSubnetID(s.DelegatedSubnetID)
 	if err != nil {
-		return spec.FieldErrors{{Field: "delegated_subnet_id", Rule: "delegated_subnet_id.format", Message: "delegated_subnet_id " + err.Error()}}
+		return spec.FieldErrors{spec.NewFieldError("delegated_subnet_id", spec.KindFormat, "%s", err.Error())}
 	}
 	// A subnet or zone that an operation is changing (or deleting) takes no new server until it is done.
 	if err := tx.CheckNotHeld(spec.SubnetID(vnetName, subnetName)); err != nil {
@@ -297,8 +297,8 @@ func checkPrivateAccess(tx *store.Tx, s model.Server) error {
 	}
 	sub, err := tx.GetSubnet(vnetName, subnetName)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !sub.Ready) {
-		return spec.FieldErrors{{Field: "delegated_subnet_id", Rule: "delegated_subnet_id.exists",
-			Message: "delegated_subnet_id: subnet " + s.DelegatedSubnetID + " does not exist (create it first, or add depends_on)"}}
+		return spec.FieldErrors{spec.NewFieldError("delegated_subnet_id", spec.KindExists,
+			"names subnet %s, which does not exist (create it first, or add depends_on)", s.DelegatedSubnetID)}
 	}
 	if err != nil {
 		return err
@@ -313,8 +313,8 @@ func checkPrivateAccess(tx *store.Tx, s model.Server) error {
 	zone, err := spec.ParsePrivateDNSZoneID(s.PrivateDNSZoneID)
 	if err == nil {
 		if _, err := tx.GetPrivateDNSZone(spec.NormalizeDNSZoneName(zone)); errors.Is(err, store.ErrNotFound) {
-			errs.Add(&spec.FieldError{Field: "private_dns_zone_id", Rule: "private_dns_zone_id.exists",
-				Message: "private_dns_zone_id: private DNS zone " + zone + " does not exist (create it first, or add depends_on)"})
+			errs.Add(spec.NewFieldError("private_dns_zone_id", spec.KindExists,
+				"names private DNS zone %s, which does not exist (create it first, or add depends_on)", zone))
 		}
 	}
 	if len(errs) > 0 {

@@ -2,7 +2,6 @@ package validators
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -23,14 +22,7 @@ const ipv4Description = "must be an IPv4 address in dotted-quad form (IPv6 is no
 func ServerID(field string) validator.String {
 	return stringRule{
 		description: "must be a server ID of the form `/" + spec.CollectionServers + "/<name>`",
-		check: func(v string) *spec.FieldError {
-			if _, err := spec.ParseServerID(v); err != nil {
-				return &spec.FieldError{Field: field, Rule: field + ".format",
-					Message: field + " must be a server ID of the form /" + spec.CollectionServers + "/<name>, " +
-						"such as the id attribute of a flexpg_server; got " + strconv.Quote(v)}
-			}
-			return nil
-		},
+		check:       func(v string) *spec.FieldError { return spec.ValidateServerIDField(field, v) },
 	}
 }
 

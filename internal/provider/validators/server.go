@@ -56,7 +56,7 @@ func StorageTier() validator.String {
 		description: "must be one of " + spec.MarkdownList(spec.StorageTiers()),
 		check: func(tier string) *spec.FieldError {
 			fe := spec.ValidateStorageTier(0, tier)
-			if fe != nil && fe.Rule != "storage_tier.allowed_values" {
+			if fe != nil && fe.Rule != spec.Rule("storage_tier", spec.KindAllowedValues) {
 				return nil // a size rule: the resource checks it against the planned size
 			}
 			return fe

@@ -1,0 +1,92 @@
+package spec
+
+import "strings"
+
+// RuleKind names one rule a field can break ("required", "immutable", "allowed_sizes", ...). Every kind is a
+// constant here, so callers compare typed values instead of matching text.
+type RuleKind string
+
+// Rule kinds.
+const (
+	KindAllowedForSize      RuleKind = "allowed_for_size"
+	KindAllowedSizes        RuleKind = "allowed_sizes"
+	KindAllowedValues       RuleKind = "allowed_values"
+	KindCanonical           RuleKind = "canonical"
+	KindCatalog             RuleKind = "catalog"
+	KindCharacters          RuleKind = "characters"
+	KindCharsetMatch        RuleKind = "charset_match"
+	KindComplexity          RuleKind = "complexity"
+	KindCoversSubnets       RuleKind = "covers_subnets"
+	KindDelegation          RuleKind = "delegation"
+	KindDiffersFromZone     RuleKind = "differs_from_zone"
+	KindDuplicate           RuleKind = "duplicate"
+	KindEmptyLabel          RuleKind = "empty_label"
+	KindEndpointNamespace   RuleKind = "endpoint_namespace"
+	KindExists              RuleKind = "exists"
+	KindFormat              RuleKind = "format"
+	KindImmutable           RuleKind = "immutable"
+	KindInUse               RuleKind = "in_use"
+	KindIPv4Format          RuleKind = "ipv4_format"
+	KindIPv4Only            RuleKind = "ipv4_only"
+	KindLabelHyphen         RuleKind = "label_hyphen"
+	KindLabelLength         RuleKind = "label_length"
+	KindLabels              RuleKind = "labels"
+	KindLength              RuleKind = "length"
+	KindNetworkMode         RuleKind = "network_mode"
+	KindNoDowngrade         RuleKind = "no_downgrade"
+	KindNoShrink            RuleKind = "no_shrink"
+	KindNotBeforeStart      RuleKind = "not_before_start"
+	KindNotBurstable        RuleKind = "not_burstable"
+	KindOverlap             RuleKind = "overlap"
+	KindPrefixLength        RuleKind = "prefix_length"
+	KindPrivateRange        RuleKind = "private_range"
+	KindPrivateServer       RuleKind = "private_server"
+	KindRange               RuleKind = "range"
+	KindReadOnly            RuleKind = "read_only"
+	KindRegion              RuleKind = "region"
+	KindRegionZones         RuleKind = "region_zones"
+	KindRequired            RuleKind = "required"
+	KindReserved            RuleKind = "reserved"
+	KindReservedPrefix      RuleKind = "reserved_prefix"
+	KindRestoreOnly         RuleKind = "restore_only"
+	KindSameZone            RuleKind = "same_zone"
+	KindServerFqdn          RuleKind = "server_fqdn"
+	KindStart               RuleKind = "start"
+	KindStartEnd            RuleKind = "start_end"
+	KindSuffix              RuleKind = "suffix"
+	KindSupported           RuleKind = "supported"
+	KindTrailingPeriod      RuleKind = "trailing_period"
+	KindUnknown             RuleKind = "unknown"
+	KindUnsupported         RuleKind = "unsupported"
+	KindUpgradeUnsupported  RuleKind = "upgrade_unsupported"
+	KindWithinAddressSpace  RuleKind = "within_address_space"
+	KindZoneRedundantRegion RuleKind = "zone_redundant_region"
+)
+
+// RuleID identifies a broken rule of a field: "<field>.<kind>", e.g. "storage_mb.allowed_sizes". The API
+// reports it, and tests and callers compare it with Rule(field, kind).
+type RuleID string
+
+// Rule is the ID of rule kind on field.
+func Rule(field string, kind RuleKind) RuleID { return RuleID(field + "." + string(kind)) }
+
+// Kind is the rule part of the ID.
+func (id RuleID) Kind() RuleKind {
+	s := string(id)
+	return RuleKind(s[strings.LastIndex(s, ".")+1:])
+}
+
+// Field is the field part of the ID.
+func (id RuleID) Field() string {
+	s := string(id)
+	if i := strings.LastIndex(s, "."); i >= 0 {
+		return s[:i]
+	}
+	return ""
+}
+
+// PlansReplacement says whether breaking the rule is a change a plan carries out by replacing the resource
+// (the provider marks it RequiresReplace or plans a replacement) rather than an error.
+func (k RuleKind) PlansReplacement() bool {
+	return k == KindImmutable || k == KindNetworkMode || k == KindNoDowngrade
+}
