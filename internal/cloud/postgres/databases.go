@@ -37,7 +37,8 @@ const (
 // CreateDatabase creates name from template0 with the given encoding and collation (LC_COLLATE and LC_CTYPE)
 // and, when owner is not empty, that owner. Empty charset or collation mean UTF8 and en_US.utf8. If the
 // database already exists with the same settings it succeeds without change (a resumed operation may repeat
-// it); with different settings it returns ErrDatabaseMismatch.
+// it); with different settings it returns ErrDatabaseMismatch. As on the service, the new database's public
+// schema belongs to azure_pg_admin (template0 gives it to pg_database_owner); a repeat finishes that step too.
 func CreateDatabase(ctx context.Context, conn *pgx.Conn, name, charset, collation, owner string) error {
 	if charset == "" {
 		charset = defaultCharset
@@ -54,12 +55,13 @@ func CreateDatabase(ctx context.Context, conn *pgx.Conn, name, charset, collatio
 		return err
 	}
 	if found {
-		return sameDatabase(existing, charset, collation)
-	}
-	if _, err := conn.Exec(ctx, stmt); err != nil {
+		if err := sameDatabase(existing, charset, collation); err != nil {
+			return err
+		}
+	} else if _, err := conn.Exec(ctx, stmt); err != nil {
 		return fmt.Errorf("postgres: create database %q: %w", name, err)
 	}
-	return nil
+	return givePublicToAdminGroup(ctx, conn, name)
 }
 
 func createDatabaseSQL(name, charset, collation, owner string) (string, error) {

@@ -30,7 +30,13 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/pki"
 )
 
+// testImage is the image TestIntegration runs; tests that cover every version use testImageFor.
 const testImage = "flexpg/postgres:15"
+
+// testMajors are the PostgreSQL versions the cloud offers.
+var testMajors = []string{"15", "17"}
+
+func testImageFor(major string) string { return "flexpg/postgres:" + major }
 
 // pgServer is one PostgreSQL container started for the integration test, with everything needed to reach it.
 type pgServer struct {
@@ -61,14 +67,14 @@ func requireDocker(t *testing.T) *client.Client {
 
 // waitForImage fails the test when the image is missing: `make test` builds the images before the tests
 // run (make images), so a missing image is a broken setup, not a reason to pass.
-func waitForImage(t *testing.T, cli *client.Client) {
+func waitForImage(t *testing.T, cli *client.Client, image string) {
 	t.Helper()
-	_, err := cli.ImageInspect(context.Background(), testImage)
+	_, err := cli.ImageInspect(context.Background(), image)
 	if errdefs.IsNotFound(err) {
-		t.Fatalf("image %s is missing; build it first (make images, or terraform-provider-flexpg cloud images build)", testImage)
+		t.Fatalf("image %s is missing; build it first (make images, or terraform-provider-flexpg cloud images build)", image)
 	}
 	if err != nil {
-		t.Fatalf("inspect %s: %v", testImage, err)
+		t.Fatalf("inspect %s: %v", image, err)
 	}
 }
 
@@ -81,9 +87,9 @@ func uniqueName(t *testing.T) string {
 	return "flexpg-pgtest-" + hex.EncodeToString(b)
 }
 
-// startPGServer creates a labelled network, volume and container, copies the rendered files in, starts the
-// container and waits for a management connection. Everything is removed in cleanup.
-func startPGServer(t *testing.T, cli *client.Client, params map[string]string, hba func(gw netip.Addr) HBAInput) (*pgServer, *pgx.Conn) {
+// startPGServer creates a labelled network, volume and container from image, copies the rendered files in,
+// starts the container and waits for a management connection. Everything is removed in cleanup.
+func startPGServer(t *testing.T, cli *client.Client, image string, params map[string]string, hba func(gw netip.Addr) HBAInput) (*pgServer, *pgx.Conn) {
 	t.Helper()
 	ctx := context.Background()
 	name := uniqueName(t)
@@ -134,7 +140,7 @@ func startPGServer(t *testing.T, cli *client.Client, params map[string]string, h
 	}
 
 	created, err := cli.ContainerCreate(ctx,
-		&container.Config{Image: testImage, Labels: labels},
+		&container.Config{Image: image, Labels: labels},
 		&container.HostConfig{Mounts: []mount.Mount{{Type: mount.TypeVolume, Source: name, Target: DataVolume}}},
 		&network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{name: {}}},
 		nil, name)

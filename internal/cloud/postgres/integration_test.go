@@ -64,8 +64,8 @@ func wantSQLState(t *testing.T, err error, code string) *pgconn.PgError {
 // the management path and the admin role with real clients. Gated by FLEXPG_DOCKER=1.
 func TestIntegration(t *testing.T) {
 	cli := requireDocker(t)
-	waitForImage(t, cli)
-	s, mgmt := startPGServer(t, cli, itParams(nil), func(gw netip.Addr) HBAInput { return itHBA(gw, true) })
+	waitForImage(t, cli, testImage)
+	s, mgmt := startPGServer(t, cli, testImage, itParams(nil), func(gw netip.Addr) HBAInput { return itHBA(gw, true) })
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	// Every subtest logs in as the admin, so it is created here; "admin role" repeats it to prove convergence.

@@ -30,13 +30,15 @@ func EnsureAdminRole(ctx context.Context, conn *pgx.Conn, login, password string
 	return EnsureAdminRoleVerifier(ctx, conn, login, verifier)
 }
 
-// EnsureAdminRoleVerifier makes login the server's administrator: the group role azure_pg_admin exists
-// (NOLOGIN); login exists with LOGIN NOSUPERUSER CREATEDB CREATEROLE INHERIT, belongs to the group and to
-// pg_read_all_settings, pg_read_all_stats and pg_signal_backend, and has the password whose SCRAM verifier is
-// given (from SCRAMVerifier: the API hashes the password when the request arrives so the cleartext is never
-// stored); the public schema of the connected database (postgres) is owned by azure_pg_admin, as on the real
-// service. Running it again converges to the same state, so a resumed operation can repeat it. It all happens
-// in one transaction.
+// EnsureAdminRoleVerifier makes login the server's administrator, laid out as on the real service: the group
+// role azure_pg_admin exists (NOLOGIN); login exists with LOGIN NOSUPERUSER CREATEDB CREATEROLE INHERIT, has
+// the password whose SCRAM verifier is given (from SCRAMVerifier: the API hashes the password when the request
+// arrives so the cleartext is never stored), belongs to the group (WITH ADMIN OPTION) and to
+// pg_read_all_settings, pg_read_all_stats and pg_signal_backend; the group may create schemas in postgres and
+// owns the public schema of postgres and of template1 (so databases the admin creates inherit it); on 16+ the
+// admin's createrole_self_grant is "set, inherit" (see adminLayoutSQL). Running it again converges to the same
+// state, so a resumed operation can repeat it. The roles and grants happen in one transaction, template1 in a
+// second session afterwards.
 func EnsureAdminRoleVerifier(ctx context.Context, conn *pgx.Conn, login, verifier string) error {
 	role, err := adminIdent(login)
 	if err != nil {
@@ -47,8 +49,12 @@ func EnsureAdminRoleVerifier(ctx context.Context, conn *pgx.Conn, login, verifie
 	if err != nil {
 		return err
 	}
-	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if err := quietSecrets(ctx, tx); err != nil {
+			return err
+		}
+		major, err := serverMajor(ctx, tx)
+		if err != nil {
 			return err
 		}
 		if err := ensureRole(ctx, tx, AdminGroupRole, "CREATE ROLE "+group+" NOLOGIN"); err != nil {
@@ -66,18 +72,18 @@ func EnsureAdminRoleVerifier(ctx context.Context, conn *pgx.Conn, login, verifie
 			// The server's error text never contains the statement, so the verifier stays out of it.
 			return fmt.Errorf("postgres: %s admin role %q: %w", strings.ToLower(verb), login, err)
 		}
-		grants := []string{
-			"GRANT " + group + " TO " + role,
-			"GRANT " + strings.Join(adminDefaultRoles, ", ") + " TO " + role,
-			"ALTER SCHEMA public OWNER TO " + group,
-		}
-		for _, stmt := range grants {
+		for _, stmt := range adminLayoutSQL(role, group, major) {
 			if _, err := tx.Exec(ctx, stmt); err != nil {
 				return fmt.Errorf("postgres: admin role %q: %s: %w", login, stmt, err)
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// CREATE DATABASE copies template1; its public schema must already belong to the group.
+	return givePublicToAdminGroup(ctx, conn, "template1")
 }
 
 // SetPassword replaces login's password, sending only a SCRAM verifier.
