@@ -72,40 +72,49 @@ func validatePrivateDNSZoneRef(id string) *FieldError {
 	return validateDNSName(field, zone)
 }
 
+var virtualNetworkFields = resourceFields[VirtualNetworkConfig]{noun: "virtual network", fields: []fieldOf[VirtualNetworkConfig]{
+	identity[VirtualNetworkConfig]("name"),
+	immutable("location", func(c VirtualNetworkConfig) any { return c.Location }, "a virtual network lives in the region it was created in"),
+	mutable("address_space", func(c VirtualNetworkConfig) any { return c.AddressSpace }),
+}}
+
 // VirtualNetworkFields lists every flexpg_virtual_network input attribute. address_space can change, as long
 // as it keeps covering the network's subnets (ValidateAddressSpaceChange).
-func VirtualNetworkFields() []Field {
-	return []Field{
-		{"name", true},
-		{"location", true},
-		{"address_space", false},
-	}
+func VirtualNetworkFields() []Field { return virtualNetworkFields.Fields() }
+
+// ValidateVirtualNetworkUpdate reports the immutable fields a change of an existing virtual network touches.
+func ValidateVirtualNetworkUpdate(old, new VirtualNetworkConfig) FieldErrors {
+	return virtualNetworkFields.immutableChanges(old, new)
 }
 
-// SubnetFields lists every flexpg_subnet input attribute. address_prefix can change while no server uses the
-// subnet (ValidateSubnetResize, checked by the API).
-func SubnetFields() []Field {
-	return []Field{
-		{"name", true},
-		{"virtual_network_id", true},
-		{"address_prefix", false},
-		{"delegation", false},
-	}
-}
+var subnetFields = resourceFields[SubnetConfig]{noun: "subnet", fields: []fieldOf[SubnetConfig]{
+	identity[SubnetConfig]("name"),
+	identity[SubnetConfig]("virtual_network_id"),
+	mutable("address_prefix", func(c SubnetConfig) any { return c.AddressPrefix }),
+	mutable("delegation", func(c SubnetConfig) any { return c.Delegation }),
+}}
+
+// SubnetFields lists every flexpg_subnet input attribute. address_prefix and delegation can change while no
+// server uses the subnet (ValidateSubnetResize, ValidateDelegationChange: the API checks them).
+func SubnetFields() []Field { return subnetFields.Fields() }
 
 // PrivateDNSZoneFields lists every flexpg_private_dns_zone input attribute.
 func PrivateDNSZoneFields() []Field {
-	return []Field{
-		{"name", true},
-	}
+	return []Field{{Attribute: "name", Immutable: true, Identity: true}}
 }
 
+var linkFields = resourceFields[PrivateDNSZoneLinkConfig]{noun: "virtual network link", fields: []fieldOf[PrivateDNSZoneLinkConfig]{
+	identity[PrivateDNSZoneLinkConfig]("name"),
+	identity[PrivateDNSZoneLinkConfig]("private_dns_zone_id"),
+	immutable("virtual_network_id", func(c PrivateDNSZoneLinkConfig) any { return c.VirtualNetworkID },
+		"a link joins its zone to one virtual network for its whole life"),
+	mutable("registration_enabled", func(c PrivateDNSZoneLinkConfig) any { return c.RegistrationEnabled }),
+}}
+
 // PrivateDNSZoneLinkFields lists every flexpg_private_dns_zone_virtual_network_link input attribute.
-func PrivateDNSZoneLinkFields() []Field {
-	return []Field{
-		{"name", true},
-		{"private_dns_zone_id", true},
-		{"virtual_network_id", true},
-		{"registration_enabled", false},
-	}
+func PrivateDNSZoneLinkFields() []Field { return linkFields.Fields() }
+
+// ValidatePrivateDNSZoneLinkUpdate reports the immutable fields a change of an existing link touches.
+func ValidatePrivateDNSZoneLinkUpdate(old, new PrivateDNSZoneLinkConfig) FieldErrors {
+	return linkFields.immutableChanges(old, new)
 }

@@ -32,7 +32,6 @@ const (
 	KindLabelLength         RuleKind = "label_length"
 	KindLabels              RuleKind = "labels"
 	KindLength              RuleKind = "length"
-	KindNetworkMode         RuleKind = "network_mode"
 	KindNoDowngrade         RuleKind = "no_downgrade"
 	KindNoShrink            RuleKind = "no_shrink"
 	KindNotBeforeStart      RuleKind = "not_before_start"
@@ -88,5 +87,5 @@ func (id RuleID) Field() string {
 // PlansReplacement says whether breaking the rule is a change a plan carries out by replacing the resource
 // (the provider marks it RequiresReplace or plans a replacement) rather than an error.
 func (k RuleKind) PlansReplacement() bool {
-	return k == KindImmutable || k == KindNetworkMode || k == KindNoDowngrade
+	return k == KindImmutable || k == KindNoDowngrade
 }

@@ -131,13 +131,13 @@ func TestValidateServerUpdate(t *testing.T) {
 		{"storage shrink", func(o, n *ServerConfig) { o.StorageMB, n.StorageMB = 131072, 65536 }, []string{"storage_mb.no_shrink"}},
 		{"storage shrink to default", func(o, n *ServerConfig) { o.StorageMB, n.StorageMB = 65536, 0 }, []string{"storage_mb.no_shrink"}},
 		{"immutable fields", func(_, n *ServerConfig) {
-			n.Name, n.Location, n.AdministratorLogin, n.GeoRedundantBackupEnabled = "pg9", "westus", "other", true
-		}, []string{"name.immutable", "location.immutable", "administrator_login.immutable",
-			"geo_redundant_backup_enabled.immutable"}},
-		{"first login is in place", func(o, _ *ServerConfig) { o.AdministratorLogin = "" }, nil},
+			n.Location, n.AdministratorLogin, n.GeoRedundantBackupEnabled = "westus", "other", true
+		}, []string{"location.immutable", "administrator_login.immutable", "geo_redundant_backup_enabled.immutable"}},
+		// name is an identity field: it is the server's API path, so an update cannot carry another name.
+		{"name is not compared", func(_, n *ServerConfig) { n.Name = "pg9" }, nil},
 		{"public to private", func(_, n *ServerConfig) {
 			n.DelegatedSubnetID, n.PrivateDNSZoneID = SubnetID("v", "s"), PrivateDNSZoneID("z.postgres.flexpg.internal")
-		}, []string{"delegated_subnet_id.network_mode", "private_dns_zone_id.immutable"}},
+		}, []string{"delegated_subnet_id.immutable", "private_dns_zone_id.immutable"}},
 		{"other subnet", func(o, n *ServerConfig) {
 			o.DelegatedSubnetID, n.DelegatedSubnetID = SubnetID("v", "s1"), SubnetID("v", "s2")
 		}, []string{"delegated_subnet_id.immutable"}},

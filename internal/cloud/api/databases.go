@@ -73,11 +73,20 @@ func (a *API) putDatabase(w http.ResponseWriter, r *http.Request) {
 			if s.Phase == store.PhaseStopped {
 				return conflictf("server %s is stopped; start it to create databases", server)
 			}
-			if _, err := tx.GetDatabase(server, name); err == nil {
-				return &apiErr{http.StatusConflict, model.Error{Code: model.CodeAlreadyExists,
-					Message: "database " + name + " already exists on server " + server + "; import it to manage it"}}
+			old, err := tx.GetDatabase(server, name)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
 			}
-			return nil
+			if err != nil {
+				return err
+			}
+			// A database cannot change in place: a changed field says so; the same database again is one that
+			// already exists.
+			if errs := spec.ValidateDatabaseUpdate(databaseConfig(server, old.Database), databaseConfig(server, req)); len(errs) > 0 {
+				return errs
+			}
+			return &apiErr{http.StatusConflict, model.Error{Code: model.CodeAlreadyExists,
+				Message: "database " + name + " already exists on server " + server + "; import it to manage it"}}
 		})
 }
 
@@ -94,4 +103,8 @@ func (a *API) deleteDatabase(w http.ResponseWriter, r *http.Request) {
 			}
 			return nil
 		})
+}
+
+func databaseConfig(server string, d model.Database) spec.DatabaseConfig {
+	return spec.DatabaseConfig{ServerID: spec.ServerID(server), Name: d.Name, Charset: d.Charset, Collation: d.Collation}
 }

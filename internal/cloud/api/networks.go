@@ -109,7 +109,7 @@ func (a *API) putVirtualNetwork(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Name, req.ID = name, ""
-	if errs := spec.ValidateVirtualNetwork(spec.VirtualNetworkConfig{Name: name, Location: req.Location, AddressSpace: req.AddressSpace}); len(errs) > 0 {
+	if errs := spec.ValidateVirtualNetwork(vnetConfig(req)); len(errs) > 0 {
 		invalid(w, errs)
 		return
 	}
@@ -122,9 +122,8 @@ func (a *API) putVirtualNetwork(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			if old.VNet.Location != req.Location {
-				return spec.FieldErrors{{Field: "location", Rule: "location.immutable",
-					Message: "location must not change: changing the region of virtual network " + name + " requires replacing it"}}
+			if errs := spec.ValidateVirtualNetworkUpdate(vnetConfig(old.VNet), vnetConfig(req)); len(errs) > 0 {
+				return errs
 			}
 			subnets, err := tx.ListSubnets(name)
 			if err != nil {
@@ -420,9 +419,11 @@ func (a *API) putPrivateDNSZoneLink(w http.ResponseWriter, r *http.Request) {
 				if l.VNet == vnet && l.Link.Name != name {
 					return conflictf("virtual network %s is already linked to zone %s by link %s", vnet, zone, l.Link.Name)
 				}
-				if l.Link.Name == name && l.VNet != vnet {
-					return spec.FieldErrors{{Field: "virtual_network_id", Rule: "virtual_network_id.immutable",
-						Message: "virtual_network_id: a link's virtual network cannot change; replace the link"}}
+				if l.Link.Name != name {
+					continue
+				}
+				if errs := spec.ValidatePrivateDNSZoneLinkUpdate(linkConfig(zone, l.Link), linkConfig(zone, req)); len(errs) > 0 {
+					return errs
 				}
 			}
 			return nil
@@ -450,4 +451,13 @@ func (a *API) deletePrivateDNSZoneLink(w http.ResponseWriter, r *http.Request) {
 			}
 			return nil
 		})
+}
+
+func vnetConfig(v model.VirtualNetwork) spec.VirtualNetworkConfig {
+	return spec.VirtualNetworkConfig{Name: v.Name, Location: v.Location, AddressSpace: v.AddressSpace}
+}
+
+func linkConfig(zone string, l model.PrivateDNSZoneLink) spec.PrivateDNSZoneLinkConfig {
+	return spec.PrivateDNSZoneLinkConfig{Name: l.Name, PrivateDNSZoneID: spec.PrivateDNSZoneID(zone),
+		VirtualNetworkID: l.VirtualNetworkID, RegistrationEnabled: l.RegistrationEnabled}
 }

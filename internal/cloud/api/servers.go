@@ -52,10 +52,6 @@ func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
 		invalid(w, errs)
 		return
 	}
-	if errs := notYetSupported(desired); len(errs) > 0 {
-		invalid(w, errs)
-		return
-	}
 	verifier := ""
 	if req.AdministratorPassword != "" {
 		v, err := postgres.SCRAMVerifier(req.AdministratorPassword)
@@ -93,6 +89,9 @@ func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) (store.Operation, error) {
+	if errs := notYetSupported(desired); len(errs) > 0 {
+		return store.Operation{}, errs
+	}
 	if err := checkPrivateAccess(tx, desired); err != nil {
 		return store.Operation{}, err
 	}
@@ -123,7 +122,11 @@ func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Se
 	if err := checkIdle(tx, existing); err != nil {
 		return store.Operation{}, err
 	}
+	// Immutable fields first: such a change needs a new server, whatever else the request holds.
 	if errs := spec.ValidateServerUpdate(serverConfig(existing.Spec), serverConfig(desired)); len(errs) > 0 {
+		return store.Operation{}, errs
+	}
+	if errs := notYetSupported(desired); len(errs) > 0 {
 		return store.Operation{}, errs
 	}
 	if desired.Version != existing.Spec.Version {
