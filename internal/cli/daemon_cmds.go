@@ -10,12 +10,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/buildid"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/daemon"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/local"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 )
 
-// Version is the binary's version, set by main.
+// Version is the binary's version, set by main from its -ldflags value; with the executable's hash it makes
+// the build identity (buildid.Of) that the cloud reports and `cloud up` and the provider compare.
 var Version = "dev"
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -33,7 +35,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg := daemon.Config{Home: *home, Addr: *addr, Version: Version, Logger: logger}
+	cfg := daemon.Config{Home: *home, Addr: *addr, Version: Version, Build: buildid.Of(Version), Logger: logger}
 	if run := os.Getenv("FLEXPG_TEST_RUN"); run != "" {
 		// A cloud started by the test suite marks what it creates, so the suite can prove it left nothing.
 		cfg.Labels = runtime.Labels{runtime.LabelTest: run}
@@ -43,7 +45,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "flexpg cloud %s serving on %s (home %s)\n", d.CloudID()[:8], d.Endpoint(), *home)
+	fmt.Fprintf(e.stdout, "flexpg cloud %s (build %s) serving on %s (home %s)\n", d.CloudID()[:8], cfg.Build, d.Endpoint(), *home)
 	<-ctx.Done()
 	logger.Info("shutting down; running operations resume on the next start")
 	return d.Close()

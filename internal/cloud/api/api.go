@@ -34,6 +34,7 @@ var _ Operations = (*controller.Controller)(nil)
 type Config struct {
 	CloudID string
 	Version string
+	Build   string // identity of the binary (buildid.Of), reported by health
 	Token   string
 	Store   *store.Store
 	Ops     Operations
@@ -133,7 +134,7 @@ func (a *API) authorized(r *http.Request) bool {
 }
 
 func (a *API) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, model.Health{CloudID: a.cfg.CloudID, Version: a.cfg.Version})
+	writeJSON(w, http.StatusOK, model.Health{CloudID: a.cfg.CloudID, Version: a.cfg.Version, Build: a.cfg.Build})
 }
 
 func (a *API) caCertificate(w http.ResponseWriter, r *http.Request) {

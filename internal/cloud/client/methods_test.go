@@ -51,7 +51,8 @@ func TestMethods(t *testing.T) {
 			name:   "Health",
 			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.Health(ctx) },
 			method: "GET", path: "/v1/health", status: 200, wantNoAuth: true,
-			reply: model.Health{CloudID: "c1", Version: "0.1.0"}, want: &model.Health{CloudID: "c1", Version: "0.1.0"},
+			reply: model.Health{CloudID: "c1", Version: "0.1.0", Build: "0.1.0+3f9a0c1b2d4e"},
+			want:  &model.Health{CloudID: "c1", Version: "0.1.0", Build: "0.1.0+3f9a0c1b2d4e"},
 		},
 		{
 			name:   "ListServers",

@@ -25,6 +25,9 @@ type Info struct {
 	Token    string `json:"token"`
 	CloudID  string `json:"cloud_id"`
 	PID      int    `json:"pid"`
+	// Build is the identity of the binary the cloud runs (see package buildid). Probe sets it from the
+	// cloud's health answer, which is the word of the process that actually answers.
+	Build string `json:"build,omitempty"`
 }
 
 // Home is the local cloud's directory: $FLEXPG_HOME, else ~/.flexpg. The address it listens on is
@@ -94,6 +97,7 @@ func Probe(ctx context.Context, home string) (Info, error) {
 	if h.CloudID != info.CloudID {
 		return Info{}, fmt.Errorf("the cloud answering at %s is %s, not %s from %s", info.Endpoint, h.CloudID, info.CloudID, infoPath(home))
 	}
+	info.Build = h.Build
 	return info, nil
 }
 
