@@ -67,6 +67,7 @@ func (a *API) routes() {
 	v := model.APIVersion
 	a.mux.HandleFunc("GET "+v+"/health", a.health)
 	a.handle("GET "+v+"/caCertificate", a.caCertificate)
+	a.handle("GET "+v+"/operations", a.listOperations)
 	a.handle("GET "+v+"/operations/{id}", a.getOperation)
 	a.handle("GET "+v+"/status", a.status)
 	a.handle("POST "+v+"/clock", a.advanceClock)

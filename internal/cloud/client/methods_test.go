@@ -221,6 +221,21 @@ func TestMethods(t *testing.T) {
 			reply: runningOp("op-1", "server.create"), want: runningOp("op-1", "server.create"),
 		},
 		{
+			name: "ListOperations running",
+			call: func(ctx context.Context, c *client.Client) (any, error) {
+				return c.ListOperations(ctx, model.OperationRunning)
+			},
+			method: "GET", path: "/v1/operations", query: "status=Running", status: 200,
+			reply: map[string]any{"value": []*model.Operation{runningOp("op-1", "server.create")}},
+			want:  []model.Operation{*runningOp("op-1", "server.create")},
+		},
+		{
+			name:   "ListOperations all, empty is not nil",
+			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.ListOperations(ctx, "") },
+			method: "GET", path: "/v1/operations", status: 200,
+			reply: map[string]any{"value": nil}, want: []model.Operation{},
+		},
+		{
 			name:   "Logs",
 			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.Logs(ctx, "db1", 50) },
 			method: "GET", path: "/v1/flexibleServers/db1/logs", query: "tail=50", status: 200,
