@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/buildid"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/daemon"
@@ -22,7 +21,7 @@ var Version = "dev"
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "serve")
-	addr := fs.String("addr", local.DefaultAddr, "API listen address (loopback)")
+	addr := fs.String("addr", local.Addr(), "API listen address (loopback; default $FLEXPG_ADDR or "+local.DefaultAddr+")")
 	home := fs.String("home", local.Home(), "state directory")
 	verbose := fs.Bool("v", false, "debug logging")
 	if err := fs.Parse(args); err != nil {
@@ -51,26 +50,21 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return d.Close()
 }
 
+// cmdUp does what the provider does with no endpoint configured (local.Ensure): it reuses a cloud of this
+// build, starts one when none answers, and restarts one started by another build from this binary.
 func cmdUp(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "up")
-	addr := fs.String("addr", local.DefaultAddr, "API listen address (loopback)")
+	addr := fs.String("addr", local.Addr(), "API listen address (loopback; default $FLEXPG_ADDR or "+local.DefaultAddr+")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	home := local.Home()
-	if info, err := local.Probe(ctx, home); err == nil {
-		fmt.Fprintf(e.stdout, "flexpg cloud already running at %s\n", info.Endpoint)
-		return nil
-	}
-	exe, err := os.Executable()
+	say := func(msg string) { fmt.Fprintln(e.stdout, msg) }
+	info, err := local.Ensure(ctx, local.Options{Home: home, Addr: *addr, Build: buildid.Of(Version), Progress: say})
 	if err != nil {
 		return err
 	}
-	info, err := local.StartDetached(ctx, exe, home, *addr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "flexpg cloud running at %s (log: %s)\n", info.Endpoint, local.LogPath(home))
+	fmt.Fprintf(e.stdout, "flexpg cloud running at %s (build %s, log: %s)\n", info.Endpoint, info.Build, local.LogPath(home))
 	return nil
 }
 
@@ -84,26 +78,15 @@ func cmdDown(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	proc, err := os.FindProcess(info.PID)
-	if err == nil {
-		err = proc.Signal(syscall.SIGTERM)
-	}
-	if err != nil {
+	err = local.Stop(ctx, info)
+	if errors.Is(err, local.ErrNotRunning) {
 		_ = local.RemoveInfo(home)
 		fmt.Fprintln(e.stdout, "flexpg cloud is not running (stale info file removed)")
 		return nil
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if proc.Signal(syscall.Signal(0)) != nil {
-			fmt.Fprintln(e.stdout, "flexpg cloud stopped")
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("flexpg cloud (pid %d) did not stop within 30 s", info.PID)
+	fmt.Fprintln(e.stdout, "flexpg cloud stopped")
+	return nil
 }

@@ -42,6 +42,14 @@ func Home() string {
 	return filepath.Join(os.TempDir(), "flexpg")
 }
 
+// Addr is where a cloud started here listens: $FLEXPG_ADDR, else DefaultAddr.
+func Addr() string {
+	if a := os.Getenv("FLEXPG_ADDR"); a != "" {
+		return a
+	}
+	return DefaultAddr
+}
+
 func infoPath(home string) string { return filepath.Join(home, "cloud.json") }
 
 // LogPath is where a detached cloud writes its log.
@@ -99,18 +107,4 @@ func Probe(ctx context.Context, home string) (Info, error) {
 	}
 	info.Build = h.Build
 	return info, nil
-}
-
-// Ensure returns the local cloud in Home(), starting it from this binary when none answers.
-func Ensure(ctx context.Context, progress func(string)) (Info, error) {
-	home := Home()
-	if info, err := Probe(ctx, home); err == nil {
-		return info, nil
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return Info{}, fmt.Errorf("find this binary to start the local cloud: %w", err)
-	}
-	progress("no flexpg cloud answers; starting the local cloud (" + home + ")")
-	return StartDetached(ctx, exe, home, os.Getenv("FLEXPG_ADDR"))
 }
