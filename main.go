@@ -25,7 +25,9 @@ const providerAddress = "registry.terraform.io/flexpg/flexpg"
 func main() {
 	ctx := context.Background()
 
-	// The cloud verbs are dispatched before flag parsing so that they own their own flags.
+	// The cloud verbs are dispatched before flag parsing so that they own their own flags. The cloud reports
+	// the same version as the provider, so the two can tell whether they are one build.
+	cli.Version = version
 	if len(os.Args) > 1 && os.Args[1] == "cloud" {
 		os.Exit(cli.Main(ctx, os.Args[2:]))
 	}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/buildid"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/local"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
@@ -36,8 +37,19 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "cloud %s (version %s): %d servers, %d running operations, %d engine objects owned\n",
-		st.CloudID, st.Version, st.Servers, st.RunningOperations, len(st.Owned))
+	build := st.Build
+	if build == "" {
+		build = "not reported"
+	}
+	fmt.Fprintf(e.stdout, "cloud %s (version %s, build %s): %d servers, %d running operations, %d engine objects owned\n",
+		st.CloudID, st.Version, build, st.Servers, st.RunningOperations, len(st.Owned))
+	if self := buildid.Of(Version); st.Build != self {
+		hint := ""
+		if os.Getenv("FLEXPG_ENDPOINT") == "" {
+			hint = "; `cloud up` (or the provider) restarts the local cloud from this binary"
+		}
+		fmt.Fprintf(e.stdout, "this binary is build %s%s\n", self, hint)
+	}
 	if len(st.Unowned) == 0 {
 		fmt.Fprintln(e.stdout, "unowned: none")
 	}

@@ -8,19 +8,20 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/buildid"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/daemon"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/local"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 )
 
-// Version is the binary's version, set by main.
+// Version is the binary's version, set by main from its -ldflags value; with the executable's hash it makes
+// the build identity (buildid.Of) that the cloud reports and `cloud up` and the provider compare.
 var Version = "dev"
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "serve")
-	addr := fs.String("addr", local.DefaultAddr, "API listen address (loopback)")
+	addr := fs.String("addr", local.Addr(), "API listen address (loopback; default $FLEXPG_ADDR or "+local.DefaultAddr+")")
 	home := fs.String("home", local.Home(), "state directory")
 	verbose := fs.Bool("v", false, "debug logging")
 	if err := fs.Parse(args); err != nil {
@@ -33,7 +34,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg := daemon.Config{Home: *home, Addr: *addr, Version: Version, Logger: logger}
+	cfg := daemon.Config{Home: *home, Addr: *addr, Version: Version, Build: buildid.Of(Version), Logger: logger}
 	if run := os.Getenv("FLEXPG_TEST_RUN"); run != "" {
 		// A cloud started by the test suite marks what it creates, so the suite can prove it left nothing.
 		cfg.Labels = runtime.Labels{runtime.LabelTest: run}
@@ -43,32 +44,27 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "flexpg cloud %s serving on %s (home %s)\n", d.CloudID()[:8], d.Endpoint(), *home)
+	fmt.Fprintf(e.stdout, "flexpg cloud %s (build %s) serving on %s (home %s)\n", d.CloudID()[:8], cfg.Build, d.Endpoint(), *home)
 	<-ctx.Done()
 	logger.Info("shutting down; running operations resume on the next start")
 	return d.Close()
 }
 
+// cmdUp does what the provider does with no endpoint configured (local.Ensure): it reuses a cloud of this
+// build, starts one when none answers, and restarts one started by another build from this binary.
 func cmdUp(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "up")
-	addr := fs.String("addr", local.DefaultAddr, "API listen address (loopback)")
+	addr := fs.String("addr", local.Addr(), "API listen address (loopback; default $FLEXPG_ADDR or "+local.DefaultAddr+")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	home := local.Home()
-	if info, err := local.Probe(ctx, home); err == nil {
-		fmt.Fprintf(e.stdout, "flexpg cloud already running at %s\n", info.Endpoint)
-		return nil
-	}
-	exe, err := os.Executable()
+	say := func(msg string) { fmt.Fprintln(e.stdout, msg) }
+	info, err := local.Ensure(ctx, local.Options{Home: home, Addr: *addr, Build: buildid.Of(Version), Progress: say})
 	if err != nil {
 		return err
 	}
-	info, err := local.StartDetached(ctx, exe, home, *addr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "flexpg cloud running at %s (log: %s)\n", info.Endpoint, local.LogPath(home))
+	fmt.Fprintf(e.stdout, "flexpg cloud running at %s (build %s, log: %s)\n", info.Endpoint, info.Build, local.LogPath(home))
 	return nil
 }
 
@@ -82,26 +78,15 @@ func cmdDown(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	proc, err := os.FindProcess(info.PID)
-	if err == nil {
-		err = proc.Signal(syscall.SIGTERM)
-	}
-	if err != nil {
+	err = local.Stop(ctx, info)
+	if errors.Is(err, local.ErrNotRunning) {
 		_ = local.RemoveInfo(home)
 		fmt.Fprintln(e.stdout, "flexpg cloud is not running (stale info file removed)")
 		return nil
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if proc.Signal(syscall.Signal(0)) != nil {
-			fmt.Fprintln(e.stdout, "flexpg cloud stopped")
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("flexpg cloud (pid %d) did not stop within 30 s", info.PID)
+	fmt.Fprintln(e.stdout, "flexpg cloud stopped")
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/buildid"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/local"
 )
@@ -52,17 +53,20 @@ func (h *clientHolder) Client(ctx context.Context) (*client.Client, error) {
 		return nil, errUnknownConfiguration
 	}
 
-	endpoint, token := h.settings.Endpoint, h.settings.Token
-	if endpoint == "" {
-		info, err := local.Ensure(ctx, func(step string) {
-			tflog.Info(ctx, "local flexpg cloud: "+step)
-		})
-		if err != nil {
-			return nil, fmt.Errorf("starting the local flexpg cloud: %w", err)
-		}
-		endpoint, token = info.Endpoint, info.Token
-		tflog.Debug(ctx, "using the local flexpg cloud", map[string]any{"endpoint": endpoint, "cloud_id": info.CloudID})
+	// With an endpoint configured Ensure only checks the cloud's build (it is not ours to restart); without
+	// one it finds, starts, or restarts from this build the local cloud.
+	info, err := local.Ensure(ctx, local.Options{
+		Endpoint: h.settings.Endpoint,
+		Token:    h.settings.Token,
+		Build:    buildid.Of(h.version),
+		Progress: func(step string) { tflog.Info(ctx, "flexpg cloud: "+step) },
+		Warn:     func(msg string) { tflog.Warn(ctx, "flexpg cloud: "+msg) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting the local flexpg cloud: %w", err)
 	}
+	endpoint, token := info.Endpoint, info.Token
+	tflog.Debug(ctx, "using the flexpg cloud", map[string]any{"endpoint": endpoint, "cloud_id": info.CloudID, "build": info.Build})
 	h.client = client.New(endpoint, token, client.WithUserAgent("terraform-provider-flexpg/"+h.version))
 	return h.client, nil
 }
@@ -79,6 +83,11 @@ func clientFrom(ctx context.Context, h *clientHolder, diags *diag.Diagnostics) *
 		return nil
 	}
 	c, err := h.Client(ctx)
+	var busy *local.BusyError
+	if errors.As(err, &busy) {
+		diags.AddError("Local flexpg Cloud Runs Another Build", busy.Error())
+		return nil
+	}
 	if err != nil {
 		diags.AddError("Unable to Reach the flexpg Cloud",
 			"The provider could not connect to the flexpg cloud. Check `endpoint` and `token` in the provider "+

@@ -34,6 +34,7 @@ var _ Operations = (*controller.Controller)(nil)
 type Config struct {
 	CloudID string
 	Version string
+	Build   string // identity of the binary (buildid.Of), reported by health
 	Token   string
 	Store   *store.Store
 	Ops     Operations
@@ -66,6 +67,7 @@ func (a *API) routes() {
 	v := model.APIVersion
 	a.mux.HandleFunc("GET "+v+"/health", a.health)
 	a.handle("GET "+v+"/caCertificate", a.caCertificate)
+	a.handle("GET "+v+"/operations", a.listOperations)
 	a.handle("GET "+v+"/operations/{id}", a.getOperation)
 	a.handle("GET "+v+"/status", a.status)
 	a.handle("POST "+v+"/clock", a.advanceClock)
@@ -133,7 +135,7 @@ func (a *API) authorized(r *http.Request) bool {
 }
 
 func (a *API) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, model.Health{CloudID: a.cfg.CloudID, Version: a.cfg.Version})
+	writeJSON(w, http.StatusOK, model.Health{CloudID: a.cfg.CloudID, Version: a.cfg.Version, Build: a.cfg.Build})
 }
 
 func (a *API) caCertificate(w http.ResponseWriter, r *http.Request) {

@@ -290,3 +290,42 @@ func TestOperationShowsStepsNotPayload(t *testing.T) {
 		t.Fatalf("%+v %v", got, err)
 	}
 }
+
+// TestListOperations: GET /v1/operations lists operation documents (never payloads), filtered by status;
+// a provider asks it before restarting a local cloud from another build.
+func TestListOperations(t *testing.T) {
+	srv, _, st := newTestAPI(t)
+	err := st.Update(func(tx *store.Tx) error {
+		for _, op := range []store.Operation{
+			{Operation: model.Operation{ID: "op-run", Kind: "server.create", ResourceID: "/flexibleServers/a", Status: model.OperationRunning},
+				Payload: []byte(`{"verifier":"SCRAM-SHA-256$secret"}`)},
+			{Operation: model.Operation{ID: "op-done", Kind: "server.delete", ResourceID: "/flexibleServers/b", Status: model.OperationSucceeded}},
+		} {
+			if err := tx.PutOperation(op); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for query, want := range map[string][]string{"?status=Running": {"op-run"}, "": {"op-done", "op-run"}, "?status=Failed": {}} {
+		resp, body := call(t, srv, "GET", "/v1/operations"+query, nil, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", query, resp.StatusCode, body)
+		}
+		if bytes.Contains(body, []byte("SCRAM")) || bytes.Contains(body, []byte(`"value":null`)) {
+			t.Fatalf("%s: body %s", query, body)
+		}
+		var page struct{ Value []model.Operation }
+		_ = json.Unmarshal(body, &page)
+		var got []string
+		for _, op := range page.Value {
+			got = append(got, op.ID)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("GET /v1/operations%s = %v, want %v", query, got, want)
+		}
+	}
+}

@@ -51,7 +51,8 @@ func TestMethods(t *testing.T) {
 			name:   "Health",
 			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.Health(ctx) },
 			method: "GET", path: "/v1/health", status: 200, wantNoAuth: true,
-			reply: model.Health{CloudID: "c1", Version: "0.1.0"}, want: &model.Health{CloudID: "c1", Version: "0.1.0"},
+			reply: model.Health{CloudID: "c1", Version: "0.1.0", Build: "0.1.0+3f9a0c1b2d4e"},
+			want:  &model.Health{CloudID: "c1", Version: "0.1.0", Build: "0.1.0+3f9a0c1b2d4e"},
 		},
 		{
 			name:   "ListServers",
@@ -218,6 +219,21 @@ func TestMethods(t *testing.T) {
 			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.GetOperation(ctx, "op-1") },
 			method: "GET", path: "/v1/operations/op-1", status: 200,
 			reply: runningOp("op-1", "server.create"), want: runningOp("op-1", "server.create"),
+		},
+		{
+			name: "ListOperations running",
+			call: func(ctx context.Context, c *client.Client) (any, error) {
+				return c.ListOperations(ctx, model.OperationRunning)
+			},
+			method: "GET", path: "/v1/operations", query: "status=Running", status: 200,
+			reply: map[string]any{"value": []*model.Operation{runningOp("op-1", "server.create")}},
+			want:  []model.Operation{*runningOp("op-1", "server.create")},
+		},
+		{
+			name:   "ListOperations all, empty is not nil",
+			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.ListOperations(ctx, "") },
+			method: "GET", path: "/v1/operations", status: 200,
+			reply: map[string]any{"value": nil}, want: []model.Operation{},
 		},
 		{
 			name:   "Logs",

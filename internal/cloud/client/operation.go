@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path"
 	"time"
 
@@ -157,4 +158,18 @@ func abandoned(last model.Operation, ctxErr error) error {
 	return fmt.Errorf("flexpg cloud: stopped waiting for operation %s (%s %s, status %s, last step %q); it may "+
 		"still be running, see GET %s/operations/%s: %w", last.ID, last.Kind, last.ResourceID, last.Status,
 		last.Step, model.APIVersion, last.ID, ctxErr)
+}
+
+// ListOperations lists the cloud's operations, only those in status unless it is "" (e.g.
+// model.OperationRunning).
+func (c *Client) ListOperations(ctx context.Context, status string) ([]model.Operation, error) {
+	p, err := apiPath("operations")
+	if err != nil {
+		return nil, err
+	}
+	var query url.Values
+	if status != "" {
+		query = url.Values{"status": []string{status}}
+	}
+	return listQuery[model.Operation](ctx, c, p, query)
 }

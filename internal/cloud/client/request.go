@@ -180,8 +180,17 @@ type valueList[T any] struct {
 
 // list GETs a collection. The result is never nil, so callers can range and compare without a nil check.
 func list[T any](ctx context.Context, c *Client, path string) ([]T, error) {
+	return listQuery[T](ctx, c, path, nil)
+}
+
+// listQuery GETs a collection filtered by query parameters.
+func listQuery[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
+	resp, err := c.send(ctx, request{method: http.MethodGet, path: path, query: query})
+	if err != nil {
+		return nil, err
+	}
 	var page valueList[T]
-	if err := c.getJSON(ctx, path, &page); err != nil {
+	if err := decode(resp, http.MethodGet, path, &page); err != nil {
 		return nil, err
 	}
 	if page.Value == nil {

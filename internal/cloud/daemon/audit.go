@@ -12,7 +12,7 @@ import (
 // Status audits the engine against the state: every object labelled as managed is either owned by a
 // resource of this cloud, labelled for this cloud but owned by nothing (unowned: a leak), or another cloud's.
 func (d *Daemon) Status(ctx context.Context) (model.Status, error) {
-	st := model.Status{CloudID: d.cloudID, Version: d.cfg.Version}
+	st := model.Status{CloudID: d.cloudID, Version: d.cfg.Version, Build: d.cfg.Build}
 	known := map[string]bool{"/cloud/" + d.cloudID + "/public": true}
 	err := d.store.View(func(tx *store.Tx) error {
 		servers, err := tx.ListServers()

@@ -35,6 +35,7 @@ type Config struct {
 	Addr    string         // API listen address, loopback; "127.0.0.1:0" picks a free port
 	Labels  runtime.Labels // extra labels on every engine object (tests mark what they create)
 	Version string
+	Build   string // identity of the binary (buildid.Of); health reports it so clients can detect skew
 	Logger  *slog.Logger
 	Scale   *spec.Scale // nil = spec.DefaultScale
 	// PauseBeforeStep is fault injection for crash tests (see controller.Config).
@@ -125,7 +126,7 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 		return nil, err
 	}
 	handler := api.New(api.Config{
-		CloudID: d.cloudID, Version: cfg.Version, Token: d.token, Store: d.store, Ops: d.ctl,
+		CloudID: d.cloudID, Version: cfg.Version, Build: cfg.Build, Token: d.token, Store: d.store, Ops: d.ctl,
 		CAPEM: ca.CertPEM(), Scale: scale, Logger: log.With("component", "api"), Status: d.Status,
 		AdvanceClock: d.clock.Advance,
 	})
@@ -148,7 +149,7 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 
 // Info is how clients reach this cloud.
 func (d *Daemon) Info() local.Info {
-	return local.Info{Endpoint: d.Endpoint(), Token: d.token, CloudID: d.cloudID, PID: os.Getpid()}
+	return local.Info{Endpoint: d.Endpoint(), Token: d.token, CloudID: d.cloudID, PID: os.Getpid(), Build: d.cfg.Build}
 }
 
 // Endpoint is the API base URL.

@@ -25,6 +25,9 @@ type Info struct {
 	Token    string `json:"token"`
 	CloudID  string `json:"cloud_id"`
 	PID      int    `json:"pid"`
+	// Build is the identity of the binary the cloud runs (see package buildid). Probe sets it from the
+	// cloud's health answer, which is the word of the process that actually answers.
+	Build string `json:"build,omitempty"`
 }
 
 // Home is the local cloud's directory: $FLEXPG_HOME, else ~/.flexpg. The address it listens on is
@@ -37,6 +40,14 @@ func Home() string {
 		return filepath.Join(h, ".flexpg")
 	}
 	return filepath.Join(os.TempDir(), "flexpg")
+}
+
+// Addr is where a cloud started here listens: $FLEXPG_ADDR, else DefaultAddr.
+func Addr() string {
+	if a := os.Getenv("FLEXPG_ADDR"); a != "" {
+		return a
+	}
+	return DefaultAddr
 }
 
 func infoPath(home string) string { return filepath.Join(home, "cloud.json") }
@@ -94,19 +105,6 @@ func Probe(ctx context.Context, home string) (Info, error) {
 	if h.CloudID != info.CloudID {
 		return Info{}, fmt.Errorf("the cloud answering at %s is %s, not %s from %s", info.Endpoint, h.CloudID, info.CloudID, infoPath(home))
 	}
+	info.Build = h.Build
 	return info, nil
-}
-
-// Ensure returns the local cloud in Home(), starting it from this binary when none answers.
-func Ensure(ctx context.Context, progress func(string)) (Info, error) {
-	home := Home()
-	if info, err := Probe(ctx, home); err == nil {
-		return info, nil
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return Info{}, fmt.Errorf("find this binary to start the local cloud: %w", err)
-	}
-	progress("no flexpg cloud answers; starting the local cloud (" + home + ")")
-	return StartDetached(ctx, exe, home, os.Getenv("FLEXPG_ADDR"))
 }

@@ -11,6 +11,10 @@ const APIVersion = "/v1"
 type Health struct {
 	CloudID string `json:"cloud_id"`
 	Version string `json:"version"`
+	// Build identifies the binary the cloud runs (its version plus a hash of the executable; see package
+	// buildid). A provider compares it with its own to find a local cloud started from another build. Clouds
+	// from before this field answer without it.
+	Build string `json:"build,omitempty"`
 }
 
 // HighAvailability is the server's HA request.
@@ -187,6 +191,7 @@ type EngineObject struct {
 type Status struct {
 	CloudID           string         `json:"cloud_id"`
 	Version           string         `json:"version"`
+	Build             string         `json:"build,omitempty"`
 	Servers           int            `json:"servers"`
 	RunningOperations int            `json:"running_operations"`
 	Owned             []EngineObject `json:"owned"`
