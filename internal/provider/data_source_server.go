@@ -58,25 +58,25 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "Whether backups are also kept in the paired region.", Computed: true,
 			},
 			"ha_state": computed("High-availability state."),
-			"high_availability": schema.SingleNestedAttribute{
-				MarkdownDescription: "High availability; null when disabled.",
+			"high_availability": schema.ListNestedAttribute{
+				MarkdownDescription: "High availability: one element, or none when HA is disabled.",
 				Computed:            true,
-				Attributes: map[string]schema.Attribute{
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"mode":                      computed("HA mode."),
 					"standby_availability_zone": computed("Zone of the standby."),
-				},
+				}},
 			},
 			"host":     computed("Host address on this machine that reaches the current primary; null for private-access servers."),
 			"id":       computed("ID of the server, `/" + spec.CollectionServers + "/<name>`."),
 			"location": computed("Region of the server."),
-			"maintenance_window": schema.SingleNestedAttribute{
-				MarkdownDescription: "Custom maintenance window (UTC); null when the cloud chooses.",
+			"maintenance_window": schema.ListNestedAttribute{
+				MarkdownDescription: "Custom maintenance window (UTC): one element, or none when the cloud chooses.",
 				Computed:            true,
-				Attributes: map[string]schema.Attribute{
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"day_of_week":  schema.Int64Attribute{MarkdownDescription: "Day of the week (0 = Sunday).", Computed: true},
 					"start_hour":   schema.Int64Attribute{MarkdownDescription: "Start hour.", Computed: true},
 					"start_minute": schema.Int64Attribute{MarkdownDescription: "Start minute.", Computed: true},
-				},
+				}},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the server; " + validators.ServerName().MarkdownDescription(ctx) + ".",
@@ -199,11 +199,11 @@ type serverDataSourceModel struct {
 	FQDN                        types.String   `tfsdk:"fqdn"`
 	GeoRedundantBackupEnabled   types.Bool     `tfsdk:"geo_redundant_backup_enabled"`
 	HAState                     types.String   `tfsdk:"ha_state"`
-	HighAvailability            types.Object   `tfsdk:"high_availability"` // highAvailabilityModel
+	HighAvailability            types.List     `tfsdk:"high_availability"` // at most one highAvailabilityModel
 	Host                        types.String   `tfsdk:"host"`
 	ID                          types.String   `tfsdk:"id"`
 	Location                    types.String   `tfsdk:"location"`
-	MaintenanceWindow           types.Object   `tfsdk:"maintenance_window"` // maintenanceWindowModel
+	MaintenanceWindow           types.List     `tfsdk:"maintenance_window"` // at most one maintenanceWindowModel
 	Name                        types.String   `tfsdk:"name"`
 	PointInTimeRestoreTimeInUTC types.String   `tfsdk:"point_in_time_restore_time_in_utc"`
 	Port                        types.Int64    `tfsdk:"port"`

@@ -11,11 +11,18 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
+// singleBlocks are the blocks of at most one element (flexpg_server's); a field inside one is addressed
+// through its only element, high_availability[0].mode. The parity test holds this list to the schemas.
+var singleBlocks = map[string]bool{"high_availability": true, "maintenance_window": true}
+
 // attributePath turns a spec/API field path ("maintenance_window.start_hour") into a Terraform attribute
-// path. high_availability and maintenance_window are single nested attributes, so every segment is a name.
+// path (maintenance_window[0].start_hour), so Terraform shows the diagnostic on that attribute's line.
 func attributePath(field string) path.Path {
 	parts := strings.Split(field, ".")
 	p := path.Root(parts[0])
+	if singleBlocks[parts[0]] && len(parts) > 1 {
+		p = p.AtListIndex(0)
+	}
 	for _, part := range parts[1:] {
 		p = p.AtName(part)
 	}

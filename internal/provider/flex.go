@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -38,6 +39,37 @@ func objectAs[T any](ctx context.Context, obj types.Object, diags *diag.Diagnost
 		diags.Append(d...)
 	}
 	return out, !d.HasError()
+}
+
+// singleBlock decodes the one element of a block of at most one (high_availability { ... }) into T; false
+// when the block is absent or not known.
+func singleBlock[T any](ctx context.Context, list types.List, diags *diag.Diagnostics) (T, bool) {
+	var out T
+	if list.IsNull() || list.IsUnknown() || len(list.Elements()) == 0 {
+		return out, false
+	}
+	obj, ok := list.Elements()[0].(types.Object)
+	if !ok {
+		return out, false
+	}
+	return objectAs[T](ctx, obj, diags)
+}
+
+// noBlock is an absent block of at most one: an empty list, as Terraform reads an unwritten block.
+func noBlock(attrTypes map[string]attr.Type) types.List {
+	return types.ListValueMust(types.ObjectType{AttrTypes: attrTypes}, []attr.Value{})
+}
+
+// oneBlock is a block of at most one holding values.
+func oneBlock(attrTypes map[string]attr.Type, values map[string]attr.Value, diags *diag.Diagnostics) types.List {
+	obj, d := types.ObjectValue(attrTypes, values)
+	diags.Append(d...)
+	if d.HasError() {
+		return noBlock(attrTypes)
+	}
+	list, d := types.ListValue(types.ObjectType{AttrTypes: attrTypes}, []attr.Value{obj})
+	diags.Append(d...)
+	return list
 }
 
 // expandTags returns the tags of a known map, or nil.

@@ -53,13 +53,16 @@ func TestPlanTimeValidation(t *testing.T) {
 			`administrator_login\s+= "azure_superuser"[\s\S]*reserved by the service`},
 		{"pg_ login", serverHCL(map[string]string{"administrator_login": `"pg_x"`}, ""),
 			`administrator_login\s+= "pg_x"[\s\S]*must not start with pg_`},
-		{"maintenance hour 24", serverHCL(nil, `maintenance_window = { day_of_week = 0, start_hour = 24 }`),
-			`maintenance_window.start_hour must be between 0 and 23`},
-		{"HA on Burstable", serverHCL(nil, `high_availability = { mode = "SameZone" }`),
-			`high_availability[\s\S]*not available on the Burstable tier`},
+		{"maintenance hour 24", serverHCL(nil, "maintenance_window {\n    day_of_week = 0\n    start_hour  = 24\n  }"),
+			`start_hour\s+= 24[\s\S]*maintenance_window.start_hour must be between 0 and 23`},
+		{"HA on Burstable", serverHCL(nil, "high_availability {\n    mode = \"SameZone\"\n  }"),
+			`mode = "SameZone"[\s\S]*not available on the Burstable tier`},
 		{"zone-redundant HA in a single-zone region",
-			serverHCL(map[string]string{"location": `"westus"`, "sku_name": `"GP_Standard_D2s_v3"`}, `high_availability = { mode = "ZoneRedundant" }`),
-			`ZoneRedundant is not available in region westus`},
+			serverHCL(map[string]string{"location": `"westus"`, "sku_name": `"GP_Standard_D2s_v3"`}, "high_availability {\n    mode = \"ZoneRedundant\"\n  }"),
+			`mode = "ZoneRedundant"[\s\S]*ZoneRedundant is not available in region westus`},
+		{"two HA blocks", serverHCL(map[string]string{"sku_name": `"GP_Standard_D2s_v3"`},
+			"high_availability {\n    mode = \"SameZone\"\n  }\n  high_availability {\n    mode = \"SameZone\"\n  }"),
+			`high_availability[\s\S]*at most 1`},
 		{"zone not in region", serverHCL(map[string]string{"zone": `"4"`}, ""),
 			`zone\s+= "4"[\s\S]*must be one of the availability zones of region westeurope`},
 		{"login missing in Default mode", serverHCL(map[string]string{"administrator_login": ""}, ""),
@@ -122,7 +125,10 @@ func TestPlanValidConfiguration(t *testing.T) {
 			t.Errorf("planning touched the local cloud's home (%d entries, err %v); the client must be lazy", len(entries), err)
 		}
 	})
-	config := serverHCL(map[string]string{"storage_mb": "65536"}, `maintenance_window = { day_of_week = 3, start_hour = 2 }
+	config := serverHCL(map[string]string{"storage_mb": "65536"}, `maintenance_window {
+    day_of_week = 3
+    start_hour  = 2
+  }
   tags = { env = "test" }`) + `
 resource "flexpg_firewall_rule" "test" {
   name             = "office"
@@ -164,7 +170,7 @@ resource "flexpg_database" "test" {
 					plancheck.ExpectKnownValue(server, tfjsonpath.New("backup_retention_days"), knownvalue.Int64Exact(7)),
 					plancheck.ExpectKnownValue(server, tfjsonpath.New("auto_grow_enabled"), knownvalue.Bool(false)),
 					plancheck.ExpectKnownValue(server, tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(true)),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("maintenance_window").AtMapKey("start_minute"), knownvalue.Int64Exact(0)),
+					plancheck.ExpectKnownValue(server, tfjsonpath.New("maintenance_window").AtSliceIndex(0).AtMapKey("start_minute"), knownvalue.Int64Exact(0)),
 					plancheck.ExpectUnknownValue(server, tfjsonpath.New("fqdn")),
 					plancheck.ExpectUnknownValue(server, tfjsonpath.New("zone")),
 					plancheck.ExpectKnownValue("flexpg_database.test", tfjsonpath.New("collation"), knownvalue.StringExact("en_US.utf8")),

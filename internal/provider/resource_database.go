@@ -45,28 +45,27 @@ func (r *databaseResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 // Schema: a database cannot be changed in place, so every input replaces it and there is no update timeout.
 func (r *databaseResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withFieldTable(schema.Schema{
 		MarkdownDescription: "Manages a database on a server. Every argument replaces the database when it changes, " +
 			"which drops its data.",
 		Attributes: map[string]schema.Attribute{
 			"charset": schema.StringAttribute{
 				MarkdownDescription: "Character set (encoding) of the database; " + validators.Charset().MarkdownDescription(ctx) +
-					". Defaults to `" + spec.DefaultCharset + "`. Changing it replaces the database.",
+					". Defaults to `" + spec.DefaultCharset + "`.",
 				Optional:      true,
 				Computed:      true,
 				Default:       stringdefault.StaticString(spec.DefaultCharset),
 				Validators:    []validator.String{validators.Charset()},
-				PlanModifiers: []planmodifier.String{planmodifiers.StringIgnoreCase(), stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{planmodifiers.StringIgnoreCase()},
 			},
 			"collation": schema.StringAttribute{
 				MarkdownDescription: "Collation of the database; " + validators.Collation().MarkdownDescription(ctx) +
 					". A UTF-8 collation needs charset `UTF8`. Defaults to `" + spec.DefaultCollation +
-					"`. Changing it replaces the database.",
-				Optional:      true,
-				Computed:      true,
-				Default:       stringdefault.StaticString(spec.DefaultCollation),
-				Validators:    []validator.String{validators.Collation()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"`.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(spec.DefaultCollation),
+				Validators: []validator.String{validators.Collation()},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "ID of the database, `/" + spec.CollectionServers + "/<server>/" + spec.CollectionDatabases + "/<name>`.",
@@ -74,23 +73,20 @@ func (r *databaseResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the database; " + validators.DatabaseName().MarkdownDescription(ctx) +
-					". Changing it replaces the database.",
-				Required:      true,
-				Validators:    []validator.String{validators.DatabaseName()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the database; " + validators.DatabaseName().MarkdownDescription(ctx) + ".",
+				Required:            true,
+				Validators:          []validator.String{validators.DatabaseName()},
 			},
 			"server_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`). Changing it replaces the database.",
+				MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`).",
 				Required:            true,
 				Validators:          []validator.String{validators.ServerID("server_id")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
 		},
-	}
+	}, spec.DatabaseFields())
 }
 
 func (r *databaseResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

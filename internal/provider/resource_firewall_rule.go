@@ -43,7 +43,7 @@ func (r *firewallRuleResource) Metadata(_ context.Context, req resource.Metadata
 }
 
 func (r *firewallRuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withFieldTable(schema.Schema{
 		MarkdownDescription: "Allows an IPv4 address range to reach a public-access server. A server without rules " +
 			"accepts no connections; the range `0.0.0.0`–`0.0.0.0` allows the cloud's own services.",
 		Attributes: map[string]schema.Attribute{
@@ -59,17 +59,14 @@ func (r *firewallRuleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the rule; " + validators.FirewallRuleName().MarkdownDescription(ctx) +
-					". Changing it replaces the rule.",
-				Required:      true,
-				Validators:    []validator.String{validators.FirewallRuleName()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the rule; " + validators.FirewallRuleName().MarkdownDescription(ctx) + ".",
+				Required:            true,
+				Validators:          []validator.String{validators.FirewallRuleName()},
 			},
 			"server_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`). Changing it replaces the rule.",
+				MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`).",
 				Required:            true,
 				Validators:          []validator.String{validators.ServerID("server_id")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"start_ip_address": schema.StringAttribute{
 				MarkdownDescription: "First address of the range; " + validators.StartIPAddress().MarkdownDescription(ctx) + ".",
@@ -80,7 +77,7 @@ func (r *firewallRuleResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
-	}
+	}, spec.FirewallRuleFields())
 }
 
 func (r *firewallRuleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -49,7 +48,7 @@ func (r *privateDNSZoneResource) Metadata(_ context.Context, req resource.Metada
 // Schema: the zone's only argument is its name, so there is nothing to update and no update timeout. The
 // single-field rule is the whole of the zone's own validation; a validator checks it.
 func (r *privateDNSZoneResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withFieldTable(schema.Schema{
 		MarkdownDescription: "Manages a private DNS zone. A private-access server registers an A record " +
 			"`<server>.<zone>` in the zone of its `private_dns_zone_id`, resolvable from its own virtual network and " +
 			"from every virtual network linked to the zone. A zone used by a server must end in `." + spec.DNSSuffix +
@@ -65,20 +64,18 @@ func (r *privateDNSZoneResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the zone, for example `corp." + spec.DNSSuffix + "`; " +
 					validators.PrivateDNSZoneName().MarkdownDescription(ctx) + ". DNS names are case-insensitive: the " +
-					"cloud stores the name in lowercase, and a change of letter case alone is not a change. Changing " +
-					"it replaces the zone.",
+					"cloud stores the name in lowercase, and a change of letter case alone is not a change.",
 				Required:   true,
 				Validators: []validator.String{validators.PrivateDNSZoneName()},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.StringIgnoreCase(),
-					stringplanmodifier.RequiresReplace(),
 				},
 			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
 		},
-	}
+	}, spec.PrivateDNSZoneFields())
 }
 
 func (r *privateDNSZoneResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -53,7 +52,7 @@ func (r *privateDNSZoneLinkResource) Metadata(_ context.Context, req resource.Me
 }
 
 func (r *privateDNSZoneLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withFieldTable(schema.Schema{
 		MarkdownDescription: "Links a private DNS zone to a virtual network: clients in the network resolve the zone's " +
 			"records, including the names of the private-access servers registered in it. A network is linked to a " +
 			"zone at most once.",
@@ -67,20 +66,17 @@ func (r *privateDNSZoneLinkResource) Schema(ctx context.Context, _ resource.Sche
 					path.Root("private_dns_zone_id"), path.Root("name"))},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the link; " + validators.LinkName().MarkdownDescription(ctx) +
-					". Changing it replaces the link.",
-				Required:      true,
-				Validators:    []validator.String{validators.LinkName()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the link; " + validators.LinkName().MarkdownDescription(ctx) + ".",
+				Required:            true,
+				Validators:          []validator.String{validators.LinkName()},
 			},
 			"private_dns_zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (`flexpg_private_dns_zone.<name>.id`); " +
-					validators.PrivateDNSZoneID().MarkdownDescription(ctx) + ". Changing it replaces the link.",
+					validators.PrivateDNSZoneID().MarkdownDescription(ctx) + ".",
 				Required:   true,
 				Validators: []validator.String{validators.PrivateDNSZoneID()},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.StringIgnoreCase(),
-					stringplanmodifier.RequiresReplace(),
 				},
 			},
 			"registration_enabled": schema.BoolAttribute{
@@ -92,16 +88,15 @@ func (r *privateDNSZoneLinkResource) Schema(ctx context.Context, _ resource.Sche
 			},
 			"virtual_network_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the virtual network (`flexpg_virtual_network.<name>.id`); " +
-					validators.VirtualNetworkID().MarkdownDescription(ctx) + ". Changing it replaces the link.",
-				Required:      true,
-				Validators:    []validator.String{validators.VirtualNetworkID()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					validators.VirtualNetworkID().MarkdownDescription(ctx) + ".",
+				Required:   true,
+				Validators: []validator.String{validators.VirtualNetworkID()},
 			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
-	}
+	}, spec.PrivateDNSZoneLinkFields())
 }
 
 func (r *privateDNSZoneLinkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

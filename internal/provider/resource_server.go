@@ -41,7 +41,7 @@ func (r *serverResource) Metadata(_ context.Context, req resource.MetadataReques
 }
 
 func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = serverResourceSchema(ctx)
+	resp.Schema = withFieldTable(serverResourceSchema(ctx), spec.ServerFields())
 }
 
 func (r *serverResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -43,7 +43,7 @@ func (r *serverConfigurationResource) Metadata(_ context.Context, req resource.M
 }
 
 func (r *serverConfigurationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withFieldTable(schema.Schema{
 		MarkdownDescription: "Sets one server parameter. Changing a static parameter restarts the server (a running " +
 			"one), as the service's restart-on-change default does. Destroying the resource resets the parameter to its default.",
 		Attributes: map[string]schema.Attribute{
@@ -54,16 +54,14 @@ func (r *serverConfigurationResource) Schema(ctx context.Context, _ resource.Sch
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the server parameter, for example `max_connections` or `ssl_min_protocol_version`; " +
-					validators.ParameterName().MarkdownDescription(ctx) + ". Changing it replaces the resource.",
-				Required:      true,
-				Validators:    []validator.String{validators.ParameterName()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					validators.ParameterName().MarkdownDescription(ctx) + ".",
+				Required:   true,
+				Validators: []validator.String{validators.ParameterName()},
 			},
 			"server_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`). Changing it replaces the resource.",
+				MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`).",
 				Required:            true,
 				Validators:          []validator.String{validators.ServerID("server_id")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"value": schema.StringAttribute{
 				MarkdownDescription: "Value of the parameter, checked at plan time against the parameter's type and " +
@@ -74,7 +72,7 @@ func (r *serverConfigurationResource) Schema(ctx context.Context, _ resource.Sch
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
-	}
+	}, spec.ConfigurationFields())
 }
 
 func (r *serverConfigurationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -27,11 +27,11 @@ type serverResourceModel struct {
 	FQDN                           types.String   `tfsdk:"fqdn"`
 	GeoRedundantBackupEnabled      types.Bool     `tfsdk:"geo_redundant_backup_enabled"`
 	HAState                        types.String   `tfsdk:"ha_state"`
-	HighAvailability               types.Object   `tfsdk:"high_availability"` // highAvailabilityModel
+	HighAvailability               types.List     `tfsdk:"high_availability"` // at most one highAvailabilityModel
 	Host                           types.String   `tfsdk:"host"`
 	ID                             types.String   `tfsdk:"id"`
 	Location                       types.String   `tfsdk:"location"`
-	MaintenanceWindow              types.Object   `tfsdk:"maintenance_window"` // maintenanceWindowModel
+	MaintenanceWindow              types.List     `tfsdk:"maintenance_window"` // at most one maintenanceWindowModel
 	Name                           types.String   `tfsdk:"name"`
 	PointInTimeRestoreTimeInUTC    types.String   `tfsdk:"point_in_time_restore_time_in_utc"`
 	Port                           types.Int64    `tfsdk:"port"`
@@ -101,13 +101,13 @@ func expandServer(ctx context.Context, m serverResourceModel, password, state st
 		public := m.PublicNetworkAccessEnabled.ValueBool()
 		s.PublicNetworkAccessEnabled = &public
 	}
-	if ha, ok := objectAs[highAvailabilityModel](ctx, m.HighAvailability, &diags); ok {
+	if ha, ok := singleBlock[highAvailabilityModel](ctx, m.HighAvailability, &diags); ok {
 		s.HighAvailability = &model.HighAvailability{
 			Mode:                    ha.Mode.ValueString(),
 			StandbyAvailabilityZone: ha.StandbyAvailabilityZone.ValueString(),
 		}
 	}
-	if mw, ok := objectAs[maintenanceWindowModel](ctx, m.MaintenanceWindow, &diags); ok {
+	if mw, ok := singleBlock[maintenanceWindowModel](ctx, m.MaintenanceWindow, &diags); ok {
 		s.MaintenanceWindow = &model.MaintenanceWindow{
 			DayOfWeek:   int(mw.DayOfWeek.ValueInt64()),
 			StartHour:   int(mw.StartHour.ValueInt64()),
@@ -157,30 +157,26 @@ func flattenServer(ctx context.Context, s *model.Server, m *serverResourceModel)
 	return diags
 }
 
-// flattenHighAvailability maps "no HA" (absent, empty or Disabled) to a null object, the way it is configured.
-func flattenHighAvailability(ha *model.HighAvailability, diags *diag.Diagnostics) types.Object {
+// flattenHighAvailability maps "no HA" (absent, empty or Disabled) to no block, the way it is configured.
+func flattenHighAvailability(ha *model.HighAvailability, diags *diag.Diagnostics) types.List {
 	if ha == nil || ha.Mode == "" || ha.Mode == "Disabled" {
-		return types.ObjectNull(highAvailabilityAttrTypes)
+		return noBlock(highAvailabilityAttrTypes)
 	}
-	obj, d := types.ObjectValue(highAvailabilityAttrTypes, map[string]attr.Value{
+	return oneBlock(highAvailabilityAttrTypes, map[string]attr.Value{
 		"mode":                      types.StringValue(ha.Mode),
 		"standby_availability_zone": stringOrNull(ha.StandbyAvailabilityZone),
-	})
-	diags.Append(d...)
-	return obj
+	}, diags)
 }
 
-func flattenMaintenanceWindow(mw *model.MaintenanceWindow, diags *diag.Diagnostics) types.Object {
+func flattenMaintenanceWindow(mw *model.MaintenanceWindow, diags *diag.Diagnostics) types.List {
 	if mw == nil {
-		return types.ObjectNull(maintenanceWindowAttrTypes)
+		return noBlock(maintenanceWindowAttrTypes)
 	}
-	obj, d := types.ObjectValue(maintenanceWindowAttrTypes, map[string]attr.Value{
+	return oneBlock(maintenanceWindowAttrTypes, map[string]attr.Value{
 		"day_of_week":  types.Int64Value(int64(mw.DayOfWeek)),
 		"start_hour":   types.Int64Value(int64(mw.StartHour)),
 		"start_minute": types.Int64Value(int64(mw.StartMinute)),
-	})
-	diags.Append(d...)
-	return obj
+	}, diags)
 }
 
 // clearUnknowns turns every unknown value into null. State can never hold unknown values, and a create that
@@ -201,10 +197,11 @@ func (m *serverResourceModel) clearUnknowns() {
 		m.PublicNetworkAccessEnabled = types.BoolNull()
 	}
 	if m.HighAvailability.IsUnknown() {
-		m.HighAvailability = types.ObjectNull(highAvailabilityAttrTypes)
-	} else if ha, ok := objectAs[highAvailabilityModel](context.Background(), m.HighAvailability, nil); ok && ha.StandbyAvailabilityZone.IsUnknown() {
+		m.HighAvailability = noBlock(highAvailabilityAttrTypes)
+	} else if ha, ok := singleBlock[highAvailabilityModel](context.Background(), m.HighAvailability, nil); ok && ha.StandbyAvailabilityZone.IsUnknown() {
 		ha.StandbyAvailabilityZone = types.StringNull()
-		m.HighAvailability, _ = types.ObjectValueFrom(context.Background(), highAvailabilityAttrTypes, ha)
+		obj, _ := types.ObjectValueFrom(context.Background(), highAvailabilityAttrTypes, ha)
+		m.HighAvailability, _ = types.ListValue(obj.Type(context.Background()), []attr.Value{obj})
 	}
 }
 
@@ -263,8 +260,8 @@ func serverConfig(ctx context.Context, m serverResourceModel, password types.Str
 	switch {
 	case m.HighAvailability.IsUnknown():
 		unknown = append(unknown, "high_availability")
-	case !m.HighAvailability.IsNull():
-		if ha, ok := objectAs[highAvailabilityModel](ctx, m.HighAvailability, nil); ok {
+	default:
+		if ha, ok := singleBlock[highAvailabilityModel](ctx, m.HighAvailability, nil); ok {
 			c.HA = &spec.HighAvailability{
 				Mode:        str("high_availability.mode", ha.Mode),
 				StandbyZone: str("high_availability.standby_availability_zone", ha.StandbyAvailabilityZone),
@@ -274,8 +271,8 @@ func serverConfig(ctx context.Context, m serverResourceModel, password types.Str
 	switch {
 	case m.MaintenanceWindow.IsUnknown():
 		unknown = append(unknown, "maintenance_window")
-	case !m.MaintenanceWindow.IsNull():
-		if mw, ok := objectAs[maintenanceWindowModel](ctx, m.MaintenanceWindow, nil); ok {
+	default:
+		if mw, ok := singleBlock[maintenanceWindowModel](ctx, m.MaintenanceWindow, nil); ok {
 			c.Maintenance = &spec.MaintenanceWindow{
 				DayOfWeek:   num("maintenance_window.day_of_week", mw.DayOfWeek),
 				StartHour:   num("maintenance_window.start_hour", mw.StartHour),

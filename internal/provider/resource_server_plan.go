@@ -102,7 +102,7 @@ func keepStateWhenUnchanged(state tfsdk.State, plan *tfsdk.Plan, diags *diag.Dia
 		return
 	}
 	inputs := []string{"timeouts"}
-	for _, f := range spec.ServerFields() {
+	for _, f := range spec.ServerFields().Fields {
 		inputs = append(inputs, f.Attribute)
 	}
 	for _, name := range inputs {
@@ -153,14 +153,19 @@ func planPublicNetworkAccess(config serverResourceModel, state *serverResourceMo
 }
 
 // checkServerUpdate runs the update rules (storage only grows, among others) unless the plan replaces the
-// server anyway: a change to an immutable field makes the rest irrelevant, since a new server is created.
+// server anyway: a change to an immutable field (or one not known yet, which Terraform plans as a
+// replacement) makes the rest irrelevant, since a new server is created.
 func checkServerUpdate(ctx context.Context, state, plan serverResourceModel, diags *diag.Diagnostics) {
 	old, _ := serverConfig(ctx, state, types.StringNull())
 	desired, unknown := serverConfig(ctx, plan, types.StringNull())
 	errs := spec.ValidateServerUpdate(old, desired).Without(unknown...)
 
-	replacing := !plan.CreateMode.Equal(state.CreateMode) || !plan.SourceServerID.Equal(state.SourceServerID) ||
-		!plan.PointInTimeRestoreTimeInUTC.Equal(state.PointInTimeRestoreTimeInUTC)
+	replacing := false
+	for _, attr := range unknown {
+		if f, ok := spec.ServerFields().Lookup(attr); ok && f.Immutable {
+			replacing = true
+		}
+	}
 	var rest spec.FieldErrors
 	for _, e := range errs {
 		if e.Rule.Kind().PlansReplacement() {

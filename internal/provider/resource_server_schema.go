@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -24,8 +25,9 @@ import (
 )
 
 // serverResourceSchema is the flexpg_server schema. Attributes are alphabetical. high_availability and
-// maintenance_window are single nested attributes (not blocks): an object that is either absent or present
-// once, addressed as high_availability.mode, which is exactly the path the cloud's field errors use.
+// maintenance_window are blocks of at most one, written as azurerm users write them (`high_availability {
+// mode = "ZoneRedundant" }`, read as high_availability[0].mode), so a module written for azurerm ports
+// unchanged; a diagnostic on a block's attribute points at that attribute's own line.
 func serverResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Manages a PostgreSQL flexible server: one real PostgreSQL instance run by the flexpg " +
@@ -33,12 +35,12 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 		Attributes: map[string]schema.Attribute{
 			"administrator_login": schema.StringAttribute{
 				MarkdownDescription: "Login of the server's administrator role; required when `create_mode` is `Default`. " +
-					"It is not a superuser, as on the real service. Changing it replaces the server. Value " +
+					"It is not a superuser, as on the real service. Value " +
 					validators.AdministratorLogin().MarkdownDescription(ctx) + ".",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{validators.AdministratorLogin()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"administrator_password": schema.StringAttribute{
 				MarkdownDescription: "Password of the administrator, stored (sensitive) in state. Conflicts with " +
@@ -90,20 +92,17 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			"create_mode": schema.StringAttribute{
 				MarkdownDescription: "How the server is created; " + validators.CreateMode().MarkdownDescription(ctx) +
 					". `PointInTimeRestore` needs `source_server_id` and `point_in_time_restore_time_in_utc`. " +
-					"Unset means `Default`. Changing it replaces the server.",
-				Optional:      true,
-				Validators:    []validator.String{validators.CreateMode()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"Unset means `Default`.",
+				Optional:   true,
+				Validators: []validator.String{validators.CreateMode()},
 			},
 			"delegated_subnet_id": schema.StringAttribute{
 				MarkdownDescription: "ID of a subnet (`flexpg_subnet.<name>.id`, `/" + spec.CollectionVirtualNetworks +
 					"/<vnet>/" + spec.CollectionSubnets + "/<subnet>`) for private access: the subnet must be delegated to `" +
 					spec.DelegationFlexibleServers + "` and its virtual network must be in the server's region. Requires " +
 					"`private_dns_zone_id`. A private-access server has no public endpoint (`host` and `port` are null) and " +
-					"takes no firewall rules. A server's network mode and subnet are fixed at create: changing this " +
-					"attribute, or moving between public and private access, replaces the server.",
-				Optional:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"takes no firewall rules.",
+				Optional: true,
 			},
 			"earliest_restore_time": schema.StringAttribute{
 				MarkdownDescription: "Earliest time (RFC 3339, UTC) the server can be restored to.",
@@ -115,22 +114,14 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"geo_redundant_backup_enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether backups are also kept in the paired region. Changing it replaces the server. Defaults to `false`.",
+				MarkdownDescription: "Whether backups are also kept in the paired region. Defaults to `false`.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
 			"ha_state": schema.StringAttribute{
 				MarkdownDescription: "High-availability state reported by the cloud (for example `Healthy`, `FailingOver`).",
 				Computed:            true,
-			},
-			"high_availability": schema.SingleNestedAttribute{
-				MarkdownDescription: "High availability: a synchronous standby the cloud fails over to. Not available " +
-					"on the Burstable tier. Omit the attribute to disable HA. The rules are checked at plan time; " +
-					"this version of the cloud does not run standbys yet and refuses the attribute at apply.",
-				Optional:   true,
-				Attributes: highAvailabilityAttributes(ctx),
 			},
 			"host": schema.StringAttribute{
 				MarkdownDescription: "Host address on this machine that reaches the current primary (`127.0.0.1`); null for private-access servers.",
@@ -143,29 +134,19 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"location": schema.StringAttribute{
-				MarkdownDescription: "Region of the server; " + validators.Location().MarkdownDescription(ctx) +
-					". Changing it replaces the server.",
-				Required:      true,
-				Validators:    []validator.String{validators.Location()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"maintenance_window": schema.SingleNestedAttribute{
-				MarkdownDescription: "Custom weekly maintenance window (UTC). Omit it to let the cloud choose.",
-				Optional:            true,
-				Attributes:          maintenanceWindowAttributes(ctx),
+				MarkdownDescription: "Region of the server; " + validators.Location().MarkdownDescription(ctx) + ".",
+				Required:            true,
+				Validators:          []validator.String{validators.Location()},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the server; it is also the first label of its FQDN. Value " +
-					validators.ServerName().MarkdownDescription(ctx) + ". Changing it replaces the server.",
-				Required:      true,
-				Validators:    []validator.String{validators.ServerName()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					validators.ServerName().MarkdownDescription(ctx) + ".",
+				Required:   true,
+				Validators: []validator.String{validators.ServerName()},
 			},
 			"point_in_time_restore_time_in_utc": schema.StringAttribute{
-				MarkdownDescription: "Time (RFC 3339) to restore `source_server_id` to, with `create_mode = \"PointInTimeRestore\"`. " +
-					"Changing it replaces the server.",
-				Optional:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Time (RFC 3339) to restore `source_server_id` to, with `create_mode = \"PointInTimeRestore\"`.",
+				Optional:            true,
 			},
 			"port": schema.Int64Attribute{
 				MarkdownDescription: "Port on `host` that reaches the current primary; it stays the same across failovers. Null for private-access servers.",
@@ -176,9 +157,8 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "ID of the private DNS zone (`flexpg_private_dns_zone.<name>.id`, `/" +
 					spec.CollectionPrivateDNSZones + "/<zone>`) the server registers its record `<server>.<zone>` in; " +
 					"required with `delegated_subnet_id`, and only with it. The zone's name must end in `." + spec.DNSSuffix +
-					"` and must not be the server's own FQDN. Changing it replaces the server.",
-				Optional:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"` and must not be the server's own FQDN.",
+				Optional: true,
 			},
 			"public_network_access_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the server has a public endpoint guarded by firewall rules. Defaults to " +
@@ -198,11 +178,9 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Validators: []validator.String{validators.SKUName()},
 			},
 			"source_server_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the server to restore from, with `create_mode = \"PointInTimeRestore\"`. " +
-					"Changing it replaces the server.",
-				Optional:      true,
-				Validators:    []validator.String{validators.ServerID("source_server_id")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "ID of the server to restore from, with `create_mode = \"PointInTimeRestore\"`.",
+				Optional:            true,
+				Validators:          []validator.String{validators.ServerID("source_server_id")},
 			},
 			"standby_zone": schema.StringAttribute{
 				MarkdownDescription: "Availability zone of the HA standby, as placed by the cloud.",
@@ -265,6 +243,18 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			},
 		},
 		Blocks: map[string]schema.Block{
+			"high_availability": schema.ListNestedBlock{
+				MarkdownDescription: "High availability: a synchronous standby the cloud fails over to. Not available " +
+					"on the Burstable tier. Omit the block to disable HA. The rules are checked at plan time; " +
+					"this version of the cloud does not run standbys yet and refuses the block at apply.",
+				NestedObject: schema.NestedBlockObject{Attributes: highAvailabilityAttributes(ctx)},
+				Validators:   []validator.List{listvalidator.SizeAtMost(1)},
+			},
+			"maintenance_window": schema.ListNestedBlock{
+				MarkdownDescription: "Custom weekly maintenance window (UTC). Omit the block to let the cloud choose.",
+				NestedObject:        schema.NestedBlockObject{Attributes: maintenanceWindowAttributes(ctx)},
+				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
+			},
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}

@@ -41,7 +41,7 @@ func TestAccServer_basic(t *testing.T) {
 				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("storage_tier"), knownvalue.StringExact("P4")),
 				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("backup_retention_days"), knownvalue.Int64Exact(7)),
 				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("high_availability"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("high_availability"), knownvalue.ListExact([]knownvalue.Check{})),
 			},
 			Check: acctest.CheckServerExists(name, spec.StateReady),
 		}},
@@ -69,7 +69,11 @@ func TestAccServer_update(t *testing.T) {
 					"sku_name":              `"GP_Standard_D2s_v3"`,
 					"storage_mb":            "65536",
 					"backup_retention_days": "14",
-				}, `maintenance_window = { day_of_week = 3, start_hour = 2, start_minute = 30 }`),
+				}, `maintenance_window {
+    day_of_week  = 3
+    start_hour   = 2
+    start_minute = 30
+  }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionUpdate),
@@ -82,10 +86,12 @@ func TestAccServer_update(t *testing.T) {
 					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("storage_mb"), knownvalue.Int64Exact(65536)),
 					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("storage_tier"), knownvalue.StringExact("P6")),
 					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("backup_retention_days"), knownvalue.Int64Exact(14)),
-					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("maintenance_window"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"day_of_week":  knownvalue.Int64Exact(3),
-						"start_hour":   knownvalue.Int64Exact(2),
-						"start_minute": knownvalue.Int64Exact(30),
+					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("maintenance_window"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"day_of_week":  knownvalue.Int64Exact(3),
+							"start_hour":   knownvalue.Int64Exact(2),
+							"start_minute": knownvalue.Int64Exact(30),
+						}),
 					})),
 				},
 			},

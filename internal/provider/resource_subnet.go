@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -52,7 +51,7 @@ func (r *subnetResource) Metadata(_ context.Context, req resource.MetadataReques
 }
 
 func (r *subnetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withFieldTable(schema.Schema{
 		MarkdownDescription: "Manages a subnet of a virtual network. A subnet delegated to `" + spec.DelegationFlexibleServers +
 			"` holds private-access servers (`delegated_subnet_id` of `flexpg_server`) and nothing else.",
 		Attributes: map[string]schema.Attribute{
@@ -79,24 +78,21 @@ func (r *subnetResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					path.Root("virtual_network_id"), path.Root("name"))},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the subnet; " + validators.SubnetName().MarkdownDescription(ctx) +
-					". Changing it replaces the subnet.",
-				Required:      true,
-				Validators:    []validator.String{validators.SubnetName()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the subnet; " + validators.SubnetName().MarkdownDescription(ctx) + ".",
+				Required:            true,
+				Validators:          []validator.String{validators.SubnetName()},
 			},
 			"virtual_network_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the virtual network (`flexpg_virtual_network.<name>.id`); " +
-					validators.VirtualNetworkID().MarkdownDescription(ctx) + ". Changing it replaces the subnet.",
-				Required:      true,
-				Validators:    []validator.String{validators.VirtualNetworkID()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					validators.VirtualNetworkID().MarkdownDescription(ctx) + ".",
+				Required:   true,
+				Validators: []validator.String{validators.VirtualNetworkID()},
 			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
-	}
+	}, spec.SubnetFields())
 }
 
 func (r *subnetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -51,7 +50,7 @@ func (r *virtualNetworkResource) Metadata(_ context.Context, req resource.Metada
 }
 
 func (r *virtualNetworkResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withFieldTable(schema.Schema{
 		MarkdownDescription: "Manages a virtual network: a private address space whose subnets hold private-access " +
 			"servers. The cloud makes each subnet a network on this machine.",
 		Attributes: map[string]schema.Attribute{
@@ -70,25 +69,22 @@ func (r *virtualNetworkResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"location": schema.StringAttribute{
 				MarkdownDescription: "Region of the network; " + validators.Location().MarkdownDescription(ctx) +
-					". Servers in its subnets must be in the same region. Changing it replaces the network; the cloud " +
-					"deletes a network only once it has no subnets, so give its subnets `lifecycle { replace_triggered_by = " +
-					"[flexpg_virtual_network.<name>.location] }` to have them replaced along with it.",
-				Required:      true,
-				Validators:    []validator.String{validators.Location()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					". Servers in its subnets must be in the same region. The cloud deletes a network only once it has no " +
+					"subnets, so give its subnets `lifecycle { replace_triggered_by = [flexpg_virtual_network.<name>.location] }` " +
+					"to have them replaced along with it.",
+				Required:   true,
+				Validators: []validator.String{validators.Location()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the network; " + validators.VirtualNetworkName().MarkdownDescription(ctx) +
-					". Changing it replaces the network.",
-				Required:      true,
-				Validators:    []validator.String{validators.VirtualNetworkName()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the network; " + validators.VirtualNetworkName().MarkdownDescription(ctx) + ".",
+				Required:            true,
+				Validators:          []validator.String{validators.VirtualNetworkName()},
 			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
-	}
+	}, spec.VirtualNetworkFields())
 }
 
 func (r *virtualNetworkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -2,9 +2,13 @@ package provider_test
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -13,15 +17,16 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-// TestSchemaSpecParity holds the provider to the spec's field tables, the list the cloud's API enforces:
-// every field is an attribute of the schema, an attribute plans a replacement exactly when the table calls
-// the field immutable, and the schema has no input the table does not know. A rule changed on one side
-// only fails here.
-func TestSchemaSpecParity(t *testing.T) {
-	tests := []struct {
+// resourceTables pairs every resource with its spec field table.
+func resourceTables() []struct {
+	typeName string
+	resource resource.Resource
+	table    spec.Table
+} {
+	return []struct {
 		typeName string
 		resource resource.Resource
-		fields   []spec.Field
+		table    spec.Table
 	}{
 		{"flexpg_server", provider.NewServerResource(), spec.ServerFields()},
 		{"flexpg_firewall_rule", provider.NewFirewallRuleResource(), spec.FirewallRuleFields()},
@@ -32,31 +37,94 @@ func TestSchemaSpecParity(t *testing.T) {
 		{"flexpg_private_dns_zone", provider.NewPrivateDNSZoneResource(), spec.PrivateDNSZoneFields()},
 		{"flexpg_private_dns_zone_virtual_network_link", provider.NewPrivateDNSZoneLinkResource(), spec.PrivateDNSZoneLinkFields()},
 	}
-	for _, tt := range tests {
+}
+
+// TestSchemaSpecParity holds every resource schema to its spec field table, the list the cloud's API
+// enforces too (see the API's own parity test).
+func TestSchemaSpecParity(t *testing.T) {
+	for _, tt := range resourceTables() {
 		t.Run(tt.typeName, func(t *testing.T) {
-			s := resourceSchema(t, tt.resource)
-			known := map[string]bool{}
-			for _, f := range tt.fields {
-				known[f.Attribute] = true
-				a, ok := s.Attributes[f.Attribute]
-				if !ok {
-					t.Errorf("spec field %s has no schema attribute", f.Attribute)
-					continue
-				}
-				if !a.IsOptional() && !a.IsRequired() {
-					t.Errorf("spec field %s is computed-only in the schema; it must be an input", f.Attribute)
-				}
-				if got := requiresReplace(a); got != f.Immutable {
-					t.Errorf("attribute %s: RequiresReplace = %v, spec Immutable = %v", f.Attribute, got, f.Immutable)
-				}
-			}
-			for _, name := range sortedKeys(s.Attributes) {
-				a := s.Attributes[name]
-				if (a.IsOptional() || a.IsRequired()) && !known[name] {
-					t.Errorf("input attribute %s is not in the spec field table", name)
-				}
+			for _, d := range schemaDrift(resourceSchema(t, tt.resource), tt.table) {
+				t.Error(d)
 			}
 		})
+	}
+}
+
+// schemaDrift lists every disagreement between a schema and a field table: each field is an input of the
+// schema; an attribute plans a replacement, and its description says so, exactly when the table calls it
+// immutable; and the schema has no input the table does not know.
+func schemaDrift(s schema.Schema, table spec.Table) []string {
+	var drift []string
+	known := map[string]bool{}
+	for _, f := range table.Fields {
+		known[f.Attribute] = true
+		a, ok := s.Attributes[f.Attribute]
+		if !ok {
+			if _, isBlock := s.Blocks[f.Attribute]; !isBlock {
+				drift = append(drift, "spec field "+f.Attribute+" has no schema attribute or block")
+			} else if f.Immutable {
+				drift = append(drift, "spec field "+f.Attribute+" is an immutable block; blocks cannot require replacement")
+			}
+			continue
+		}
+		if !a.IsOptional() && !a.IsRequired() {
+			drift = append(drift, "spec field "+f.Attribute+" is computed-only in the schema; it must be an input")
+		}
+		if got := requiresReplace(a); got != f.Immutable {
+			drift = append(drift, fmt.Sprintf("attribute %s: RequiresReplace = %v, spec Immutable = %v", f.Attribute, got, f.Immutable))
+		}
+		says := strings.Contains(a.GetMarkdownDescription(), "Changing it replaces the "+table.Noun)
+		if says != f.Immutable {
+			drift = append(drift, fmt.Sprintf("attribute %s: description says it replaces the %s: %v, spec Immutable = %v",
+				f.Attribute, table.Noun, says, f.Immutable))
+		}
+	}
+	for _, name := range sortedKeys(s.Attributes) {
+		a := s.Attributes[name]
+		if (a.IsOptional() || a.IsRequired()) && !known[name] {
+			drift = append(drift, "input attribute "+name+" is not in the spec field table")
+		}
+	}
+	for _, name := range sortedKeys(s.Blocks) {
+		if !known[name] && name != "timeouts" {
+			drift = append(drift, "block "+name+" is not in the spec field table")
+		}
+	}
+	return drift
+}
+
+// The mutation tests drift one side at a time and require the checker to notice: a rule changed in only
+// the table, or only the schema, fails the parity test (the API's own test covers its side).
+
+func TestSchemaDriftNoticesATableChange(t *testing.T) {
+	table := spec.ServerFields()
+	table.Fields = append([]spec.Field(nil), table.Fields...)
+	for i := range table.Fields {
+		if table.Fields[i].Attribute == "zone" {
+			table.Fields[i].Immutable = true // only the table says zone replaces the server
+		}
+	}
+	if d := schemaDrift(resourceSchema(t, provider.NewServerResource()), table); len(d) == 0 {
+		t.Fatal("a table that marks zone immutable passed against the real schema")
+	}
+}
+
+func TestSchemaDriftNoticesASchemaChange(t *testing.T) {
+	s := resourceSchema(t, provider.NewServerResource())
+	location := s.Attributes["location"].(schema.StringAttribute)
+	location.PlanModifiers = nil // only the schema stops replacing the server on a new region
+	s.Attributes["location"] = location
+	d := schemaDrift(s, spec.ServerFields())
+	if len(d) != 1 || !strings.Contains(d[0], "attribute location: RequiresReplace = false") {
+		t.Fatalf("drift = %q, want the location attribute reported", d)
+	}
+	s = resourceSchema(t, provider.NewServerResource())
+	zone := s.Attributes["zone"].(schema.StringAttribute)
+	zone.PlanModifiers = append(zone.PlanModifiers, stringplanmodifier.RequiresReplace())
+	s.Attributes["zone"] = zone
+	if d := schemaDrift(s, spec.ServerFields()); len(d) == 0 {
+		t.Fatal("a schema that replaces the server on a zone change passed")
 	}
 }
 
@@ -143,4 +211,68 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// TestSingleBlocksMatchTheSchemas: attributePath addresses exactly the blocks of at most one element that
+// the schemas have through [0], so a diagnostic inside any of them lands on its attribute's line.
+func TestSingleBlocksMatchTheSchemas(t *testing.T) {
+	found := map[string]bool{}
+	for _, tt := range resourceTables() {
+		for name, b := range resourceSchema(t, tt.resource).Blocks {
+			if _, ok := b.(schema.ListNestedBlock); ok {
+				found[name] = true
+			}
+		}
+	}
+	for name := range found {
+		if !provider.SingleBlocks[name] {
+			t.Errorf("list block %s is not addressed through its element by attributePath", name)
+		}
+	}
+	for name := range provider.SingleBlocks {
+		if !found[name] {
+			t.Errorf("attributePath treats %s as a block, but no schema has that block", name)
+		}
+	}
+}
+
+// TestServerDataSourceMatchesTheResource: the flexpg_server data source reads back every attribute of the
+// resource (blocks included) with the same type, except the secrets, which are never read back.
+func TestServerDataSourceMatchesTheResource(t *testing.T) {
+	rs := resourceSchema(t, provider.NewServerResource())
+	resp := &datasource.SchemaResponse{}
+	provider.NewServerDataSource().Schema(context.Background(), datasource.SchemaRequest{}, resp)
+	ds := resp.Schema
+	secrets := map[string]bool{"administrator_password": true, "administrator_password_wo": true, "administrator_password_wo_version": true}
+	want := map[string]attr.Type{}
+	for name, a := range rs.Attributes {
+		if !secrets[name] {
+			want[name] = a.GetType()
+		}
+	}
+	for name, b := range rs.Blocks {
+		if name != "timeouts" {
+			want[name] = b.Type()
+		}
+	}
+	for name, typ := range want {
+		a, ok := ds.Attributes[name]
+		if !ok {
+			t.Errorf("the data source lacks %s", name)
+			continue
+		}
+		if !a.GetType().Equal(typ) {
+			t.Errorf("%s: data source type %s, resource type %s", name, a.GetType(), typ)
+		}
+	}
+	for name := range ds.Attributes {
+		if _, ok := want[name]; !ok {
+			t.Errorf("the data source has %s, which the resource does not", name)
+		}
+	}
+	for name := range secrets {
+		if _, ok := ds.Attributes[name]; ok {
+			t.Errorf("the data source exposes the secret %s", name)
+		}
+	}
 }

@@ -28,11 +28,35 @@ type resourceFields[C any] struct {
 	fields []fieldOf[C]
 }
 
-// Fields returns the table without the accessors.
-func (t resourceFields[C]) Fields() []Field {
-	out := make([]Field, len(t.fields))
+// Table is one resource's field table as the provider, the docs and the parity tests read it.
+type Table struct {
+	Noun   string // how messages and docs name the resource: "server", "virtual network", ...
+	Fields []Field
+}
+
+// Lookup finds a field by attribute name.
+func (t Table) Lookup(attribute string) (Field, bool) {
+	for _, f := range t.Fields {
+		if f.Attribute == attribute {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// ReplaceSentence is what the docs say of an immutable field: that a change replaces the resource, and why.
+func (t Table) ReplaceSentence(f Field) string {
+	if f.Why == "" {
+		return "Changing it replaces the " + t.Noun + "."
+	}
+	return "Changing it replaces the " + t.Noun + ": " + f.Why + "."
+}
+
+// table returns the table without the accessors.
+func (t resourceFields[C]) table() Table {
+	out := Table{Noun: t.noun, Fields: make([]Field, len(t.fields))}
 	for i, f := range t.fields {
-		out[i] = f.Field
+		out.Fields[i] = f.Field
 	}
 	return out
 }
@@ -102,7 +126,7 @@ var serverFields = resourceFields[ServerConfig]{noun: "server", fields: []fieldO
 }}
 
 // ServerFields lists every flexpg_server input attribute.
-func ServerFields() []Field { return serverFields.Fields() }
+func ServerFields() Table { return serverFields.table() }
 
 // FirewallRuleConfig is the desired configuration of a flexpg_firewall_rule.
 type FirewallRuleConfig struct {
@@ -117,7 +141,7 @@ var firewallRuleFields = resourceFields[FirewallRuleConfig]{noun: "firewall rule
 }}
 
 // FirewallRuleFields lists every flexpg_firewall_rule input attribute.
-func FirewallRuleFields() []Field { return firewallRuleFields.Fields() }
+func FirewallRuleFields() Table { return firewallRuleFields.table() }
 
 // ConfigurationConfig is the desired configuration of a flexpg_server_configuration.
 type ConfigurationConfig struct {
@@ -131,7 +155,7 @@ var configurationFields = resourceFields[ConfigurationConfig]{noun: "server conf
 }}
 
 // ConfigurationFields lists every flexpg_server_configuration input attribute.
-func ConfigurationFields() []Field { return configurationFields.Fields() }
+func ConfigurationFields() Table { return configurationFields.table() }
 
 // DatabaseConfig is the desired configuration of a flexpg_database.
 type DatabaseConfig struct {
@@ -146,7 +170,7 @@ var databaseFields = resourceFields[DatabaseConfig]{noun: "database", fields: []
 }}
 
 // DatabaseFields lists every flexpg_database input attribute; a database cannot be changed in place.
-func DatabaseFields() []Field { return databaseFields.Fields() }
+func DatabaseFields() Table { return databaseFields.table() }
 
 // ValidateDatabaseUpdate reports the immutable fields a change of an existing database touches.
 func ValidateDatabaseUpdate(old, new DatabaseConfig) FieldErrors {

@@ -80,7 +80,7 @@ var virtualNetworkFields = resourceFields[VirtualNetworkConfig]{noun: "virtual n
 
 // VirtualNetworkFields lists every flexpg_virtual_network input attribute. address_space can change, as long
 // as it keeps covering the network's subnets (ValidateAddressSpaceChange).
-func VirtualNetworkFields() []Field { return virtualNetworkFields.Fields() }
+func VirtualNetworkFields() Table { return virtualNetworkFields.table() }
 
 // ValidateVirtualNetworkUpdate reports the immutable fields a change of an existing virtual network touches.
 func ValidateVirtualNetworkUpdate(old, new VirtualNetworkConfig) FieldErrors {
@@ -96,11 +96,11 @@ var subnetFields = resourceFields[SubnetConfig]{noun: "subnet", fields: []fieldO
 
 // SubnetFields lists every flexpg_subnet input attribute. address_prefix and delegation can change while no
 // server uses the subnet (ValidateSubnetResize, ValidateDelegationChange: the API checks them).
-func SubnetFields() []Field { return subnetFields.Fields() }
+func SubnetFields() Table { return subnetFields.table() }
 
 // PrivateDNSZoneFields lists every flexpg_private_dns_zone input attribute.
-func PrivateDNSZoneFields() []Field {
-	return []Field{{Attribute: "name", Immutable: true, Identity: true}}
+func PrivateDNSZoneFields() Table {
+	return Table{Noun: "private DNS zone", Fields: []Field{{Attribute: "name", Immutable: true, Identity: true}}}
 }
 
 var linkFields = resourceFields[PrivateDNSZoneLinkConfig]{noun: "virtual network link", fields: []fieldOf[PrivateDNSZoneLinkConfig]{
@@ -112,7 +112,7 @@ var linkFields = resourceFields[PrivateDNSZoneLinkConfig]{noun: "virtual network
 }}
 
 // PrivateDNSZoneLinkFields lists every flexpg_private_dns_zone_virtual_network_link input attribute.
-func PrivateDNSZoneLinkFields() []Field { return linkFields.Fields() }
+func PrivateDNSZoneLinkFields() Table { return linkFields.table() }
 
 // ValidatePrivateDNSZoneLinkUpdate reports the immutable fields a change of an existing link touches.
 func ValidatePrivateDNSZoneLinkUpdate(old, new PrivateDNSZoneLinkConfig) FieldErrors {

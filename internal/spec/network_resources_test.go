@@ -82,10 +82,10 @@ func TestNetworkFieldTables(t *testing.T) {
 		mutable []string
 		count   int
 	}{
-		"virtual_network":  {VirtualNetworkFields(), []string{"address_space"}, 3},
-		"subnet":           {SubnetFields(), []string{"address_prefix", "delegation"}, 4},
-		"private_dns_zone": {PrivateDNSZoneFields(), nil, 1},
-		"link":             {PrivateDNSZoneLinkFields(), []string{"registration_enabled"}, 4},
+		"virtual_network":  {VirtualNetworkFields().Fields, []string{"address_space"}, 3},
+		"subnet":           {SubnetFields().Fields, []string{"address_prefix", "delegation"}, 4},
+		"private_dns_zone": {PrivateDNSZoneFields().Fields, nil, 1},
+		"link":             {PrivateDNSZoneLinkFields().Fields, []string{"registration_enabled"}, 4},
 	}
 	for name, table := range tables {
 		if len(table.fields) != table.count {
@@ -100,7 +100,7 @@ func TestNetworkFieldTables(t *testing.T) {
 	}
 	// The server's network attributes: the pair replaces, public access stays mutable.
 	want := map[string]bool{"delegated_subnet_id": true, "private_dns_zone_id": true, "public_network_access_enabled": false}
-	for _, f := range ServerFields() {
+	for _, f := range ServerFields().Fields {
 		if w, ok := want[f.Attribute]; ok && f.Immutable != w {
 			t.Errorf("server field %s: Immutable = %v, want %v", f.Attribute, f.Immutable, w)
 		}

@@ -157,7 +157,7 @@ func TestFieldTables(t *testing.T) {
 	immutable := map[string]bool{"name": true, "location": true, "administrator_login": true,
 		"geo_redundant_backup_enabled": true, "delegated_subnet_id": true, "private_dns_zone_id": true,
 		"create_mode": true, "source_server_id": true, "point_in_time_restore_time_in_utc": true}
-	fields := ServerFields()
+	fields := ServerFields().Fields
 	if len(fields) != 24 {
 		t.Errorf("server fields = %d, want 24", len(fields))
 	}
@@ -166,7 +166,7 @@ func TestFieldTables(t *testing.T) {
 			t.Errorf("server field %s: Immutable = %v", f.Attribute, f.Immutable)
 		}
 	}
-	tables := map[string][]Field{"firewall": FirewallRuleFields(), "configuration": ConfigurationFields(), "database": DatabaseFields()}
+	tables := map[string][]Field{"firewall": FirewallRuleFields().Fields, "configuration": ConfigurationFields().Fields, "database": DatabaseFields().Fields}
 	wantMutable := map[string]map[string]bool{
 		"firewall":      {"start_ip_address": true, "end_ip_address": true},
 		"configuration": {"value": true},

@@ -14,7 +14,7 @@ resource "flexpg_server" "example" {
   administrator_password = var.admin_password
   backup_retention_days  = 14
 
-  maintenance_window = {
+  maintenance_window {
     day_of_week  = 0
     start_hour   = 3
     start_minute = 0

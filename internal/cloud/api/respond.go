@@ -51,7 +51,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 func invalid(w http.ResponseWriter, errs spec.FieldErrors) {
 	e := model.Error{Code: model.CodeInvalidParameter, Message: errs.Error()}
 	for _, fe := range errs {
-		e.Details = append(e.Details, model.FieldDetail{Field: fe.Field, Message: fe.Message})
+		e.Details = append(e.Details, model.FieldDetail{Field: fe.Field, Rule: string(fe.Rule), Message: fe.Message})
 	}
 	if len(errs) > 0 {
 		e.Field = errs[0].Field

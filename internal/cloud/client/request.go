@@ -150,7 +150,7 @@ func scrub(e *APIError, secrets []string) {
 	e.Field = rep.Replace(e.Field)
 	details := make([]model.FieldDetail, len(e.Details))
 	for i, d := range e.Details {
-		details[i] = model.FieldDetail{Field: rep.Replace(d.Field), Message: rep.Replace(d.Message)}
+		details[i] = model.FieldDetail{Field: rep.Replace(d.Field), Rule: d.Rule, Message: rep.Replace(d.Message)}
 	}
 	if e.Details != nil {
 		e.Details = details

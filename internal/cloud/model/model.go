@@ -158,6 +158,7 @@ type Error struct {
 // FieldDetail is one invalid field of a request that broke several rules.
 type FieldDetail struct {
 	Field   string `json:"field"`
+	Rule    string `json:"rule,omitempty"` // the broken rule, "<field>.<kind>" (e.g. location.immutable)
 	Message string `json:"message"`
 }
 
