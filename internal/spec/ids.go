@@ -42,11 +42,6 @@ func DatabaseID(server, db string) string {
 	return ServerID(server) + "/" + CollectionDatabases + "/" + db
 }
 
-// VirtualEndpointID is the ID of a virtual endpoint, which lives under its primary.
-func VirtualEndpointID(primary, name string) string {
-	return ServerID(primary) + "/" + CollectionVirtualEndpoints + "/" + name
-}
-
 // VirtualNetworkID is the ID of a virtual network.
 func VirtualNetworkID(vnet string) string { return "/" + CollectionVirtualNetworks + "/" + vnet }
 

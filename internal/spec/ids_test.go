@@ -12,7 +12,6 @@ func TestIDs(t *testing.T) {
 		FirewallRuleID("pg1", "office"):                         "/flexibleServers/pg1/firewallRules/office",
 		ConfigurationID("pg1", "max_connections"):               "/flexibleServers/pg1/configurations/max_connections",
 		DatabaseID("pg1", "app"):                                "/flexibleServers/pg1/databases/app",
-		VirtualEndpointID("pg1", "ep"):                          "/flexibleServers/pg1/virtualEndpoints/ep",
 		VirtualNetworkID("v1"):                                  "/virtualNetworks/v1",
 		SubnetID("v1", "s1"):                                    "/virtualNetworks/v1/subnets/s1",
 		PrivateDNSZoneID("a.postgres.flexpg.internal"):          "/privateDnsZones/a.postgres.flexpg.internal",

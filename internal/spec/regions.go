@@ -75,16 +75,6 @@ func buildRegions() []Region {
 	return out
 }
 
-// Regions returns the catalog regions in table order. The result is a copy; callers may modify it.
-func Regions() []Region {
-	out := make([]Region, len(regions))
-	for i, r := range regions {
-		r.Zones = append([]string(nil), r.Zones...)
-		out[i] = r
-	}
-	return out
-}
-
 // RegionNames returns the short names of the catalog regions in table order.
 func RegionNames() []string {
 	out := make([]string, len(regions))

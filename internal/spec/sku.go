@@ -15,18 +15,6 @@ const (
 	TierMemoryOptimized Tier = "MemoryOptimized"
 )
 
-// Tiers returns the compute tiers.
-func Tiers() []Tier { return []Tier{TierBurstable, TierGeneralPurpose, TierMemoryOptimized} }
-
-// TierNames returns the compute tiers as strings.
-func TierNames() []string {
-	out := make([]string, 0, 3)
-	for _, t := range Tiers() {
-		out = append(out, string(t))
-	}
-	return out
-}
-
 // tierPrefix is the sku_name prefix of each tier (azurerm splits sku_name at the first underscore).
 var tierPrefix = map[Tier]string{TierBurstable: "B", TierGeneralPurpose: "GP", TierMemoryOptimized: "MO"}
 
@@ -102,9 +90,6 @@ func memoryOptimizedMiB(vcores int) int64 {
 	}
 	return int64(vcores) * 8 * gib
 }
-
-// SKUs returns the catalog SKUs: Burstable, then GeneralPurpose, then MemoryOptimized.
-func SKUs() []SKU { return append([]SKU(nil), skus...) }
 
 // SKUNames returns every sku_name of the catalog in catalog order.
 func SKUNames() []string {

@@ -41,15 +41,6 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient makes the client send its requests through h (timeouts, TLS, proxies are then h's business).
-func WithHTTPClient(h *http.Client) Option {
-	return func(c *Client) {
-		if h != nil {
-			c.http = h
-		}
-	}
-}
-
 // WithUserAgent sets the User-Agent header, e.g. "terraform-provider-flexpg/1.2.3".
 func WithUserAgent(ua string) Option {
 	return func(c *Client) {

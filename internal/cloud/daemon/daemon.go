@@ -164,9 +164,6 @@ func (d *Daemon) CloudID() string { return d.cloudID }
 // Runtime is the engine the cloud uses (status reports and test sweeps).
 func (d *Daemon) Runtime() *docker.Runtime { return d.rt }
 
-// Controller exposes the controller (tests wait for operations to settle).
-func (d *Daemon) Controller() *controller.Controller { return d.ctl }
-
 // Close stops serving. Running operations stop where they are and resume on the next start; servers keep
 // running (their host endpoints come back with the cloud).
 func (d *Daemon) Close() error {

@@ -156,20 +156,3 @@ func GetDatabase(ctx context.Context, conn *pgx.Conn, name string) (Database, bo
 	}
 	return db, true, nil
 }
-
-// ListDatabases returns the user-visible databases by name, without templates and azure_maintenance.
-func ListDatabases(ctx context.Context, conn *pgx.Conn) ([]Database, error) {
-	rows, err := conn.Query(ctx, databaseColumns+" WHERE NOT (datname = ANY($1)) ORDER BY datname", hiddenDatabases)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list databases: %w", err)
-	}
-	dbs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Database, error) {
-		var db Database
-		err := row.Scan(&db.Name, &db.Charset, &db.Collation)
-		return db, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list databases: %w", err)
-	}
-	return dbs, nil
-}

@@ -20,16 +20,6 @@ const adminAttributes = "LOGIN NOSUPERUSER CREATEDB CREATEROLE INHERIT"
 var reservedRoles = map[string]bool{ManagementRole: true, AdminGroupRole: true, "postgres": true,
 	"replication": true, "public": true}
 
-// EnsureAdminRole makes login the server's administrator with password; see EnsureAdminRoleVerifier. The
-// password is hashed here, so only its SCRAM verifier is sent.
-func EnsureAdminRole(ctx context.Context, conn *pgx.Conn, login, password string) error {
-	verifier, err := SCRAMVerifier(password)
-	if err != nil {
-		return err
-	}
-	return EnsureAdminRoleVerifier(ctx, conn, login, verifier)
-}
-
 // EnsureAdminRoleVerifier makes login the server's administrator, laid out as on the real service: the group
 // role azure_pg_admin exists (NOLOGIN); login exists with LOGIN NOSUPERUSER CREATEDB CREATEROLE INHERIT, has
 // the password whose SCRAM verifier is given (from SCRAMVerifier: the API hashes the password when the request
@@ -84,15 +74,6 @@ func EnsureAdminRoleVerifier(ctx context.Context, conn *pgx.Conn, login, verifie
 	}
 	// CREATE DATABASE copies template1; its public schema must already belong to the group.
 	return givePublicToAdminGroup(ctx, conn, "template1")
-}
-
-// SetPassword replaces login's password, sending only a SCRAM verifier.
-func SetPassword(ctx context.Context, conn *pgx.Conn, login, password string) error {
-	verifier, err := SCRAMVerifier(password)
-	if err != nil {
-		return err
-	}
-	return SetPasswordVerifier(ctx, conn, login, verifier)
 }
 
 // SetPasswordVerifier replaces login's password by the given SCRAM verifier (from SCRAMVerifier).
