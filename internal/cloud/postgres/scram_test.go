@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"regexp"
 	"strconv"
 	"testing"
@@ -151,6 +152,40 @@ func TestIsSCRAMVerifier(t *testing.T) {
 		"SCRAM-SHA-256$0:c2FsdA==$" + good[len(good)-89:], good[:len(good)-1]} {
 		if IsSCRAMVerifier(bad) {
 			t.Errorf("IsSCRAMVerifier(%q) = true", bad)
+		}
+	}
+}
+
+func TestVerifySCRAM(t *testing.T) {
+	v, err := SCRAMVerifier("Str0ng-Passw0rd!")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The salt and iteration count come from the verifier: one made with other values verifies as well.
+	salt, _ := base64.StdEncoding.DecodeString("W22ZaJ0SNY7soEsUEjb6gQ==")
+	other := scramVerifierWithSalt("pencil", salt, 10000)
+	// SASLprep applies on both sides: U+00A0 is a space.
+	prepped := scramVerifierWithSalt("a\u00A0b", salt, 4096)
+	for _, tt := range []struct {
+		verifier, password string
+		want               bool
+	}{
+		{v, "Str0ng-Passw0rd!", true},
+		{v, "Str0ng-Passw0rd", false},
+		{v, "str0ng-Passw0rd!", false},
+		{v, "", false},
+		{other, "pencil", true},
+		{other, "pencil2", false},
+		{prepped, "a b", true},
+	} {
+		got, err := VerifySCRAM(tt.verifier, tt.password)
+		if err != nil || got != tt.want {
+			t.Errorf("VerifySCRAM(%s, %q) = %v, %v; want %v", tt.verifier, tt.password, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "pencil", "md5" + "0123456789abcdef0123456789abcdef", v + "x", v[:len(v)-1]} {
+		if _, err := VerifySCRAM(bad, "pencil"); !errors.Is(err, ErrNotSCRAMVerifier) {
+			t.Errorf("VerifySCRAM(%q) error = %v, want ErrNotSCRAMVerifier", bad, err)
 		}
 	}
 }

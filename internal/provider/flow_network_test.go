@@ -1,6 +1,8 @@
 package provider_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -9,38 +11,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/acctest"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/memcloud"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-// The network resources' CRUD, driven through real Terraform runs against fakeCloud (no Docker, no TF_ACC).
+// The network resources' flows through Terraform against memcloud (see flow_cloud_test.go).
 
-// fakeNetworkTestCase is fakeTestCase that also requires every network object to be gone after destroy.
-func fakeNetworkTestCase(t *testing.T, f *fakeCloud, steps ...resource.TestStep) resource.TestCase {
-	tc := fakeTestCase(t, f, steps...)
-	serversGone := tc.CheckDestroy
-	tc.CheckDestroy = func(s *terraform.State) error {
-		if err := serversGone(s); err != nil {
-			return err
-		}
-		var err error
-		f.with(func(f *fakeCloud) {
-			if n := f.network.count(); n != 0 {
-				err = fmt.Errorf("network objects left after destroy: %d", n)
-			}
-		})
-		return err
-	}
-	return tc
-}
-
-func TestFakeNetwork_lifecycle(t *testing.T) {
+func TestFlowNetwork_lifecycle(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
+	c := memcloud.New(t)
 	net := defaultPrivateNet("vnet1", "db", "Corp.postgres.flexpg.internal", "corp-vnet1")
 	grown := net
 	grown.AddressSpace = []string{"10.20.0.0/16", "10.30.0.0/16"}
@@ -49,9 +33,9 @@ func TestFakeNetwork_lifecycle(t *testing.T) {
 	sameVNet := statecheck.CompareValue(compare.ValuesSame())
 	sameSubnet := statecheck.CompareValue(compare.ValuesSame())
 	sameLink := statecheck.CompareValue(compare.ValuesSame())
-	resource.UnitTest(t, fakeNetworkTestCase(t, f,
+	resource.UnitTest(t, flowTestCase(c,
 		resource.TestStep{
-			Config: f.providerHCL() + net.hcl(),
+			Config: providerHCL(c) + net.hcl(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				sameVNet.AddStateValue(vnetAddr, tfjsonpath.New("id")),
 				sameSubnet.AddStateValue(subnetAddr, tfjsonpath.New("id")),
@@ -66,16 +50,17 @@ func TestFakeNetwork_lifecycle(t *testing.T) {
 					knownvalue.StringExact("/privateDnsZones/corp.postgres.flexpg.internal/virtualNetworkLinks/corp-vnet1")),
 				statecheck.ExpectKnownValue(linkAddr, tfjsonpath.New("registration_enabled"), knownvalue.Bool(false)),
 			},
-			Check: check(f, func(f *fakeCloud) error {
-				if got := f.network.subnets["vnet1"]["db"]; got == nil || got.Delegation != spec.DelegationFlexibleServers {
-					return fmt.Errorf("cloud subnet %+v", got)
+			Check: checkCloud(func() error {
+				s, err := c.Client().GetSubnet(context.Background(), "vnet1", "db")
+				if err != nil || s.Delegation != spec.DelegationFlexibleServers {
+					return fmt.Errorf("cloud subnet %+v, %v", s, err)
 				}
-				return nil
+				return wantBridge(c, s, "10.20.1.0/24")
 			}),
 		},
 		resource.TestStep{
 			// Address space, prefix and registration change in place.
-			Config: f.providerHCL() + grown.hcl(),
+			Config: providerHCL(c) + grown.hcl(),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(vnetAddr, plancheck.ResourceActionUpdate),
 				plancheck.ExpectResourceAction(subnetAddr, plancheck.ResourceActionUpdate),
@@ -89,14 +74,17 @@ func TestFakeNetwork_lifecycle(t *testing.T) {
 				sameLink.AddStateValue(linkAddr, tfjsonpath.New("id")),
 				statecheck.ExpectKnownValue(linkAddr, tfjsonpath.New("registration_enabled"), knownvalue.Bool(true)),
 			},
-			Check: check(f, func(f *fakeCloud) error {
-				if got := f.network.subnets["vnet1"]["db"].AddressPrefix; got != "10.20.2.0/24" {
-					return fmt.Errorf("cloud prefix %s", got)
+			Check: checkCloud(func() error {
+				ctx := context.Background()
+				s, err := c.Client().GetSubnet(ctx, "vnet1", "db")
+				if err != nil || s.AddressPrefix != "10.20.2.0/24" {
+					return fmt.Errorf("cloud subnet %+v, %v", s, err)
 				}
-				if got := f.network.vnets["vnet1"].AddressSpace; len(got) != 2 {
-					return fmt.Errorf("cloud address space %v", got)
+				if v, err := c.Client().GetVirtualNetwork(ctx, "vnet1"); err != nil || len(v.AddressSpace) != 2 {
+					return fmt.Errorf("cloud network %+v, %v", v, err)
 				}
-				return nil
+				// An unused subnet that changes prefix gets a new bridge.
+				return wantBridge(c, s, "10.20.2.0/24")
 			}),
 		},
 		resource.TestStep{ResourceName: vnetAddr, ImportState: true, ImportStateVerify: true},
@@ -108,19 +96,19 @@ func TestFakeNetwork_lifecycle(t *testing.T) {
 		resource.TestStep{ResourceName: linkAddr, ImportState: true, ImportStateVerify: true},
 		resource.TestStep{
 			// A prefix outside the address space is the cloud's to refuse; the error lands on the attribute.
-			Config:      f.providerHCL() + func() string { p := grown; p.Prefix = "10.99.0.0/24"; return p.hcl() }(),
+			Config:      providerHCL(c) + func() string { p := grown; p.Prefix = "10.99.0.0/24"; return p.hcl() }(),
 			ExpectError: wrapTolerant(`address_prefix\s+= "10.99.0.0/24"[\s\S]*is not inside the virtual network's address_space`),
 		},
 		resource.TestStep{
 			// Renaming the subnet replaces it.
-			Config: f.providerHCL() + func() string { p := grown; p.Subnet = "db2"; return p.hcl() }(),
+			Config: providerHCL(c) + func() string { p := grown; p.Subnet = "db2"; return p.hcl() }(),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(subnetAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				plancheck.ExpectKnownValue(subnetAddr, tfjsonpath.New("id"), knownvalue.StringExact("/virtualNetworks/vnet1/subnets/db2")),
 			}},
-			Check: check(f, func(f *fakeCloud) error {
-				if _, ok := f.network.subnets["vnet1"]["db"]; ok {
-					return fmt.Errorf("old subnet db still exists")
+			Check: checkCloud(func() error {
+				if _, err := c.Client().GetSubnet(context.Background(), "vnet1", "db"); !errors.Is(err, client.ErrNotFound) {
+					return fmt.Errorf("old subnet db: %v, want not found", err)
 				}
 				return nil
 			}),
@@ -128,12 +116,24 @@ func TestFakeNetwork_lifecycle(t *testing.T) {
 	))
 }
 
-// TestFakeNetwork_replace moves a link to another network and a network to another region; both replace.
+// wantBridge checks that the subnet is realised on the engine as a bridge with prefix.
+func wantBridge(c *memcloud.Cloud, s *model.Subnet, prefix string) error {
+	info, err := c.Runtime().InspectNetwork(context.Background(), s.DockerNetwork)
+	if err != nil {
+		return fmt.Errorf("bridge of subnet %s: %w", s.Name, err)
+	}
+	if info.Subnet != prefix {
+		return fmt.Errorf("bridge of subnet %s has %s, want %s", s.Name, info.Subnet, prefix)
+	}
+	return nil
+}
+
+// TestFlowNetwork_replace moves a link to another network and a network to another region; both replace.
 // A network with subnets cannot be deleted, so the subnet follows its network's region with
 // replace_triggered_by, as the location attribute's documentation advises.
-func TestFakeNetwork_replace(t *testing.T) {
+func TestFlowNetwork_replace(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
+	c := memcloud.New(t)
 	net := defaultPrivateNet("vnet1", "db", "corp.postgres.flexpg.internal", "corp-link")
 	net.SubnetExtra = "lifecycle {\n    replace_triggered_by = [flexpg_virtual_network.test.location]\n  }"
 	other := `
@@ -147,30 +147,32 @@ resource "flexpg_virtual_network" "other" {
 	moved.LinkVNetID = "flexpg_virtual_network.other.id"
 	north := moved
 	north.Location = "northeurope"
-	resource.UnitTest(t, fakeNetworkTestCase(t, f,
-		resource.TestStep{Config: f.providerHCL() + net.hcl() + other},
+	resource.UnitTest(t, flowTestCase(c,
+		resource.TestStep{Config: providerHCL(c) + net.hcl() + other},
 		resource.TestStep{
-			Config: f.providerHCL() + moved.hcl() + other,
+			Config: providerHCL(c) + moved.hcl() + other,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(linkAddr, plancheck.ResourceActionDestroyBeforeCreate),
 			}},
-			Check: check(f, func(f *fakeCloud) error {
-				if got := f.network.links["corp.postgres.flexpg.internal"]["corp-link"].VirtualNetworkID; got != "/virtualNetworks/vnet2" {
-					return fmt.Errorf("link points at %s", got)
+			Check: checkCloud(func() error {
+				l, err := c.Client().GetPrivateDNSZoneLink(context.Background(), "corp.postgres.flexpg.internal", "corp-link")
+				if err != nil || l.VirtualNetworkID != "/virtualNetworks/vnet2" {
+					return fmt.Errorf("link %+v, %v", l, err)
 				}
 				return nil
 			}),
 		},
 		resource.TestStep{
-			Config: f.providerHCL() + north.hcl() + other,
+			Config: providerHCL(c) + north.hcl() + other,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(vnetAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				plancheck.ExpectResourceAction(subnetAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				plancheck.ExpectKnownValue(vnetAddr, tfjsonpath.New("id"), knownvalue.StringExact("/virtualNetworks/vnet1")),
 			}},
-			Check: check(f, func(f *fakeCloud) error {
-				if got := f.network.vnets["vnet1"].Location; got != "northeurope" {
-					return fmt.Errorf("network is in %s", got)
+			Check: checkCloud(func() error {
+				v, err := c.Client().GetVirtualNetwork(context.Background(), "vnet1")
+				if err != nil || v.Location != "northeurope" {
+					return fmt.Errorf("network %+v, %v", v, err)
 				}
 				return nil
 			}),
@@ -178,16 +180,16 @@ resource "flexpg_virtual_network" "other" {
 	))
 }
 
-// TestFakePrivateServer moves a public server to private access (a replacement), then checks the refusals
+// TestFlowPrivateServer moves a public server to private access (a replacement), then checks the refusals
 // of deleting or resizing a subnet the server uses.
-func TestFakePrivateServer(t *testing.T) {
+func TestFlowPrivateServer(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
+	c := memcloud.New(t)
 	net := defaultPrivateNet("vnet1", "db", "corp.postgres.flexpg.internal", "corp-vnet1")
-	private := fakeServerHCL(f, privateServerAttrs(), privateServerDependsOn)
+	private := flowServerHCL(c, privateServerAttrs(), privateServerDependsOn)
 	subnetID, zoneID := spec.SubnetID("vnet1", "db"), spec.PrivateDNSZoneID("corp.postgres.flexpg.internal")
 	// The server names the subnet and zone by literal IDs, so the subnet can leave the configuration alone.
-	literal := fakeServerHCL(f, map[string]string{
+	literal := flowServerHCL(c, map[string]string{
 		"delegated_subnet_id": fmt.Sprintf("%q", subnetID),
 		"private_dns_zone_id": fmt.Sprintf("%q", zoneID),
 	}, "")
@@ -195,9 +197,14 @@ func TestFakePrivateServer(t *testing.T) {
 	withoutSubnet.Subnet = ""
 	resized := net
 	resized.Prefix = "10.20.2.0/24"
-	resource.UnitTest(t, fakeNetworkTestCase(t, f,
+	otherZone := `
+resource "flexpg_private_dns_zone" "other" {
+  name = "other.postgres.flexpg.internal"
+}
+`
+	resource.UnitTest(t, flowTestCase(c,
 		resource.TestStep{
-			Config: fakeServerHCL(f, nil, "") + net.hcl(),
+			Config: flowServerHCL(c, nil, "") + net.hcl(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(true)),
 			},
@@ -216,27 +223,20 @@ func TestFakePrivateServer(t *testing.T) {
 				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("host"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("port"), knownvalue.Null()),
 			},
+			Check: checkCloud(func() error { return wantPrivatePlacement(c) }),
 		},
 		resource.TestStep{
 			// Adding another zone leaves the server alone ...
-			Config: private + net.hcl() + `
-resource "flexpg_private_dns_zone" "other" {
-  name = "other.postgres.flexpg.internal"
-}
-`,
+			Config: private + net.hcl() + otherZone,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionNoop),
 			}},
 		},
 		resource.TestStep{
 			// ... moving the server to it replaces the server.
-			Config: fakeServerHCL(f, mergeAttrs(privateServerAttrs(), map[string]string{
+			Config: flowServerHCL(c, mergeAttrs(privateServerAttrs(), map[string]string{
 				"private_dns_zone_id": "flexpg_private_dns_zone.other.id",
-			}), "") + net.hcl() + `
-resource "flexpg_private_dns_zone" "other" {
-  name = "other.postgres.flexpg.internal"
-}
-`,
+			}), "") + net.hcl() + otherZone,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionDestroyBeforeCreate),
 			}},
@@ -260,44 +260,75 @@ resource "flexpg_private_dns_zone" "other" {
 		resource.TestStep{
 			// A used subnet cannot be resized; the error lands on address_prefix.
 			Config:      private + resized.hcl(),
-			ExpectError: wrapTolerant(`address_prefix\s+= "10.20.2.0/24"[\s\S]*cannot change while servers use the subnet \(fake-server\)`),
+			ExpectError: wrapTolerant(`address_prefix\s+= "10.20.2.0/24"[\s\S]*cannot change from 10.20.1.0/24 to 10.20.2.0/24 while servers use the subnet \(fake-server\)`),
 		},
 		resource.TestStep{Config: private + net.hcl()},
 	))
 }
 
-// TestFakeNetwork_failedCreateIsTracked: a network the cloud accepted but could not finish creating is kept
-// in state as tainted and replaced on the next apply.
-func TestFakeNetwork_failedCreateIsTracked(t *testing.T) {
+// wantPrivatePlacement checks that the flow server runs in its delegated subnet's bridge and has no host
+// endpoint.
+func wantPrivatePlacement(c *memcloud.Cloud) error {
+	ctx := context.Background()
+	s, err := c.Client().GetSubnet(ctx, "vnet1", "db")
+	if err != nil {
+		return err
+	}
+	info, err := c.Runtime().InspectContainer(ctx, c.Container(flowServer))
+	if err != nil {
+		return err
+	}
+	if _, ok := info.IPs[s.DockerNetwork]; !ok || len(info.IPs) != 1 {
+		return fmt.Errorf("container on %v, want only the subnet's bridge %s", info.IPs, s.DockerNetwork)
+	}
+	if ep, open := c.Endpoints().Get(flowServer); open {
+		return fmt.Errorf("a private server has a host endpoint: %+v", ep)
+	}
+	return nil
+}
+
+// TestFlowNetwork_failedCreateRollsBack: a subnet the cloud accepted but could not finish creating (the engine
+// refuses its bridge) is reported with the cloud's reason and saved as tainted. The cloud rolls it back, so
+// the next plan creates it anew.
+func TestFlowNetwork_failedCreateRollsBack(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	f.with(func(f *fakeCloud) { f.network.failCreate = true })
-	net := privateNet{VNet: "vnet1", Location: "westeurope", AddressSpace: []string{"10.20.0.0/16"}}
-	resource.UnitTest(t, fakeNetworkTestCase(t, f,
+	c := memcloud.New(t)
+	c.Runtime().FailNext("CreateNetwork", errors.New("injected: creating the bridge network failed"))
+	net := privateNet{VNet: "vnet1", Location: "westeurope", AddressSpace: []string{"10.20.0.0/16"},
+		Subnet: "db", Prefix: "10.20.1.0/24", Delegation: spec.DelegationFlexibleServers}
+	resource.UnitTest(t, flowTestCase(c,
 		resource.TestStep{
-			Config:      f.providerHCL() + net.hcl(),
-			ExpectError: wrapTolerant(`did not finish; Terraform saved it as tainted[\s\S]*creating the bridge network failed`),
+			Config:      providerHCL(c) + net.hcl(),
+			ExpectError: wrapTolerant(`did not finish; Terraform saved it as tainted[\s\S]*injected: creating the bridge network failed`),
 		},
 		resource.TestStep{
-			Config: f.providerHCL() + net.hcl(),
+			Config: providerHCL(c) + net.hcl(),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(vnetAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				planCheckCloud(func() error {
+					if _, err := c.Client().GetSubnet(context.Background(), "vnet1", "db"); !errors.Is(err, client.ErrNotFound) {
+						return fmt.Errorf("the failed subnet: %v, want not found", err)
+					}
+					return nil
+				}),
+				plancheck.ExpectResourceAction(subnetAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(vnetAddr, plancheck.ResourceActionNoop),
 			}},
 		},
 	))
 }
 
-func TestFakeNetwork_alreadyExists(t *testing.T) {
+func TestFlowNetwork_alreadyExists(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	f.with(func(f *fakeCloud) {
-		f.network.init()
-		f.network.zones["corp.postgres.flexpg.internal"] = &model.PrivateDNSZone{Name: "corp.postgres.flexpg.internal"}
-	})
+	c := memcloud.New(t)
+	ctx := flowContext(t)
+	op, err := c.Client().PutPrivateDNSZone(ctx, model.PrivateDNSZone{Name: "corp.postgres.flexpg.internal"})
+	if _, err := c.Client().Do(ctx, op, err, nil); err != nil {
+		t.Fatalf("create the zone out of band: %v", err)
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: f.providerHCL() + zoneHCL("corp.postgres.flexpg.internal"),
+			Config: providerHCL(c) + zoneHCL("corp.postgres.flexpg.internal"),
 			ExpectError: wrapTolerant(`Private DNS Zone Already Exists[\s\S]*terraform import <resource address> ` +
 				`/privateDnsZones/corp.postgres.flexpg.internal`),
 		}},
