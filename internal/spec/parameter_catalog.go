@@ -16,10 +16,17 @@ const (
 // parameterCatalog is the service's parameter catalog (PG16 documentation values, reference/server-parameters.md
 // §2–§3). It is a subset of the real service's catalog: the parameters people actually tune, the ones the
 // cloud sets itself (read-only) and the ones replicas and HA depend on.
+//
+// It is the only list of parameters: the cloud renders postgresql.conf from it (every entry that is not a
+// service knob, read-only ones with their fixed value), so a read-only entry's Default is what the server
+// really runs. What it leaves out are the file layout settings (data_directory, hba_file, ssl_cert_file, ...):
+// they are facts of the container image, owned by cloud/postgres, and the paths the service shows
+// (/datadrive/certs/...) would be false here; users can read or change neither.
 func parameterCatalog() []Parameter {
 	return []Parameter{
 		// Connections and TLS.
-		boolean("require_secure_transport", "on", dynamic, "Whether client connections must use TLS."),
+		service(boolean("require_secure_transport", "on", dynamic,
+			"Whether client connections must use TLS; the cloud enforces it in pg_hba.conf and at the host endpoint.")),
 		enum("ssl_min_protocol_version", "TLSv1.2", tlsVersions, dynamic, "Minimum TLS protocol version accepted from clients."),
 		enum("ssl_max_protocol_version", "", tlsVersions, dynamic, "Maximum TLS protocol version accepted from clients; empty means no maximum."),
 		derived(integer("max_connections", "", MinMaxConnections, MaxMaxConnections, "", static,
@@ -28,7 +35,8 @@ func parameterCatalog() []Parameter {
 			"Algorithm used to encrypt passwords set with CREATE ROLE or ALTER ROLE."),
 		readOnly(boolean("ssl", "on", dynamic, "TLS is always enabled on the server.")),
 		readOnly(str("listen_addresses", "*", "", static, "Addresses the server listens on; managed by the service.")),
-		readOnly(integer("port", "5432", 5432, 5432, "", static, "TCP port of the server; managed by the service.")),
+		readOnly(integer("port", itoa(ServerPort), ServerPort, ServerPort, "", static,
+			"TCP port of the server; managed by the service.")),
 
 		// Memory.
 		derived(integer("shared_buffers", "", 16, maxPages, unit8KB, static,
@@ -54,7 +62,13 @@ func parameterCatalog() []Parameter {
 		readOnly(boolean("fsync", "on", dynamic, "Durable writes are always on; managed by the service.")),
 		readOnly(boolean("full_page_writes", "on", dynamic, "Full page writes are always on; managed by the service.")),
 		readOnly(enum("synchronous_commit", "on", []string{"on"}, dynamic, "Commit durability level; managed by the service (HA relies on it).")),
-		readOnly(boolean("wal_log_hints", "off", static, "Whether hint-bit changes are WAL-logged; managed by the service.")),
+		// On, unlike the service's documented off: pg_rewind needs it to rejoin an old primary after a failover.
+		readOnly(boolean("wal_log_hints", "on", static,
+			"Whether hint-bit changes are WAL-logged; on, so an old primary can rejoin after a failover; managed by the service.")),
+		// On until the HA controller takes over crash handling (a supervisor that fences and fails over wants
+		// it off); it is read-only so that only the cloud decides.
+		readOnly(boolean("restart_after_crash", "on", dynamic,
+			"Whether PostgreSQL reinitialises itself after a backend crash; managed by the service.")),
 
 		// Resources and locks.
 		integer("max_worker_processes", "8", 0, maxSlots, "", static, "Maximum number of background worker processes."),
@@ -80,6 +94,10 @@ func parameterCatalog() []Parameter {
 		boolean("log_checkpoints", "on", dynamic, "Logs each checkpoint."),
 		str("log_line_prefix", "%t-%c-", `[^']*`, dynamic, "printf-style prefix of each log line."),
 		readOnly(str("log_timezone", "UTC", "", dynamic, "Time zone of log timestamps; managed by the service.")),
+		// The cloud collects the container's stderr (the server log of `cloud logs`), so there is no collector.
+		readOnly(boolean("logging_collector", "off", static, "Whether a collector process writes log files; managed by the service.")),
+		readOnly(enum("log_destination", "stderr", []string{"stderr"}, dynamic,
+			"Where the server log goes; the service collects stderr.")),
 		readOnly(str("lc_messages", "en_US.utf8", "", dynamic, "Language of server messages; managed by the service.")),
 
 		// Client defaults.
@@ -87,6 +105,8 @@ func parameterCatalog() []Parameter {
 		str("DateStyle", "ISO, MDY",
 			`(?i)(ISO|Postgres|SQL|German)(, ?(DMY|MDY|YMD|Euro|European|US|NonEuro|NonEuropean))?`, dynamic,
 			"Display format for date and time values."),
+		boolean(ParamDefaultTransactionReadOnly, "off", dynamic,
+			"Whether new transactions are read-only; the service turns it on while the storage is full."),
 		enum("default_transaction_isolation", "read committed",
 			[]string{"serializable", "repeatable read", "read committed", "read uncommitted"}, dynamic,
 			"Isolation level of each new transaction."),
@@ -95,21 +115,21 @@ func parameterCatalog() []Parameter {
 		// Libraries, extensions and the pooler.
 		set("shared_preload_libraries", "pg_stat_statements", preloadLibraries, static,
 			"Libraries loaded at server start; only libraries shipped with the server image are allowed."),
-		set("azure.extensions", "", allowedExtensions, dynamic,
-			"Extensions users may create with CREATE EXTENSION; any other extension is refused."),
-		withAllowed(boolean("pgbouncer.enabled", "false", dynamic, "Whether the built-in PgBouncer runs (port 6432)."),
-			[]string{"true", "false"}),
+		service(set("azure.extensions", "", allowedExtensions, dynamic,
+			"Extensions users may create with CREATE EXTENSION; any other extension is refused.")),
+		service(trueFalse(boolean("pgbouncer.enabled", "false", dynamic, "Whether the built-in PgBouncer runs (port 6432)."))),
 	}
 }
 
 var tlsVersions = []string{"TLSv1.2", "TLSv1.3"}
 
 // preloadLibraries are the preloadable libraries of the service's list that Debian's core PostgreSQL
-// package ships; the others (pg_cron, pgaudit, timescaledb, ...) are not in the server image.
+// package ships; the others (pg_cron, pgaudit, timescaledb, ...) are not in the server image. A Docker test
+// (PreloadLibraries) checks that every image has each of them in its $libdir.
 var preloadLibraries = []string{"auto_explain", "pg_prewarm", "pg_stat_statements"}
 
 // allowedExtensions are the extensions of the service's allow-list that ship in core PostgreSQL contrib,
-// which is all the server image has.
+// which is all the server image has. A Docker test (AllowedExtensions) checks every image for their control files.
 var allowedExtensions = []string{
 	"amcheck", "bloom", "btree_gin", "btree_gist", "citext", "cube", "dblink", "dict_int", "dict_xsyn",
 	"earthdistance", "fuzzystrmatch", "hstore", "intagg", "intarray", "isn", "lo", "ltree", "pageinspect",
@@ -124,8 +144,10 @@ const (
 	static  = false
 )
 
+// boolean is an on/off parameter: Allowed holds its canonical spellings, true first.
 func boolean(name, def string, dyn bool, desc string) Parameter {
-	return Parameter{Name: name, Type: ParameterTypeBoolean, Default: def, Dynamic: dyn, Description: desc}
+	return Parameter{Name: name, Type: ParameterTypeBoolean, Default: def, Allowed: []string{"on", "off"}, Dynamic: dyn,
+		Description: desc}
 }
 
 func integer(name, def string, lo, hi int64, unit string, dyn bool, desc string) Parameter {
@@ -152,5 +174,7 @@ func str(name, def, pattern string, dyn bool, desc string) Parameter {
 
 func readOnly(p Parameter) Parameter { p.ReadOnly = true; return p }
 func derived(p Parameter) Parameter  { p.Derived = true; return p }
+func service(p Parameter) Parameter  { p.Service = true; return p }
 
-func withAllowed(p Parameter, allowed []string) Parameter { p.Allowed = allowed; return p }
+// trueFalse makes a boolean spelt true/false, as the service shows its PgBouncer switch.
+func trueFalse(p Parameter) Parameter { p.Allowed = []string{"true", "false"}; return p }

@@ -28,8 +28,15 @@ func ValidateParameterName(name string) *FieldError {
 	return NewFieldError("name", KindUnknown, "%s is not a server parameter of this service", quote(name))
 }
 
-// booleanSpellings are the accepted boolean values (case-insensitive).
-var booleanSpellings = []string{"on", "off", "true", "false"}
+// The accepted boolean spellings (case-insensitive). PostgreSQL also takes yes/no, 1/0 and prefixes; the
+// service takes these four, and the cloud writes a boolean's canonical spelling (Parameter.Allowed) anyway.
+var (
+	booleanTrue  = []string{"on", "true"}
+	booleanFalse = []string{"off", "false"}
+)
+
+// ParameterIsOn reports whether a boolean parameter value is true, in any accepted spelling.
+func ParameterIsOn(value string) bool { return containsFold(booleanTrue, value) }
 
 // floatPattern is a plain decimal number; Go's ParseFloat would also take hex, Inf and NaN.
 var floatPattern = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
@@ -57,7 +64,7 @@ func ValidateParameterValue(name, value string) *FieldError {
 func validateTypedValue(p Parameter, value string) *FieldError {
 	switch p.Type {
 	case ParameterTypeBoolean:
-		if !containsFold(booleanSpellings, value) {
+		if !containsFold(booleanTrue, value) && !containsFold(booleanFalse, value) {
 			return valueError(p, value, "must be one of on, off, true, false (case-insensitive)")
 		}
 	case ParameterTypeInteger:
@@ -107,28 +114,43 @@ func validateSetValue(p Parameter, value string) *FieldError {
 	return nil
 }
 
-// NormalizeParameterValue returns the spelling of a valid value the cloud writes into postgresql.conf:
-// booleans as on/off, integers in canonical decimal, set members in catalog spelling joined by ",".
-// Other values, and invalid ones, are returned unchanged. The API stores and returns the user's own
-// spelling, so Terraform never sees a difference.
+// NormalizeParameterValue returns the canonical spelling of a valid value: booleans in the parameter's own
+// spelling (on/off, or true/false for pgbouncer.enabled), integers in plain decimal ("+0100" is 100, never
+// octal as PostgreSQL would read "0100"), numbers in shortest form, set members in catalog spelling joined by
+// ",". Other values, and invalid ones, are returned unchanged. The API stores, writes and reports this
+// spelling, so what it says is what the server runs; the provider compares values with ParameterValuesEqual.
 func NormalizeParameterValue(name, value string) string {
 	p, ok := LookupParameter(name)
 	if !ok || ValidateParameterValue(name, value) != nil {
 		return value
 	}
+	return canonicalValue(p, value)
+}
+
+// canonicalValue is NormalizeParameterValue for a value already valid for p.
+func canonicalValue(p Parameter, value string) string {
 	switch p.Type {
 	case ParameterTypeBoolean:
-		if strings.EqualFold(value, "on") || strings.EqualFold(value, "true") {
-			return "on"
+		if ParameterIsOn(value) {
+			return p.Allowed[0]
 		}
-		return "off"
+		return p.Allowed[1]
 	case ParameterTypeInteger:
 		n, _ := strconv.ParseInt(value, 10, 64)
 		return strconv.FormatInt(n, 10)
+	case ParameterTypeNumeric:
+		f, _ := strconv.ParseFloat(value, 64)
+		return strconv.FormatFloat(f, 'g', -1, 64)
 	case ParameterTypeSet:
 		return normalizeSet(p, value)
 	}
 	return value
+}
+
+// ParameterValuesEqual reports whether two values of a parameter mean the same setting: equal once
+// normalised, so "TRUE" equals "on" and "0100" equals "100". Invalid values equal only themselves.
+func ParameterValuesEqual(name, a, b string) bool {
+	return a == b || NormalizeParameterValue(name, a) == NormalizeParameterValue(name, b)
 }
 
 func normalizeSet(p Parameter, value string) string {

@@ -31,8 +31,8 @@ type Parameter struct {
 	Name        string
 	Description string
 	Type        ParameterType
-	// Allowed lists the values of an enumeration or the members of a set (and, for a boolean, the spelling
-	// the service shows, e.g. true,false for pgbouncer.enabled).
+	// Allowed lists the values of an enumeration or the members of a set; for a boolean it holds the two
+	// canonical spellings, true first (on,off, or true,false for pgbouncer.enabled).
 	Allowed []string
 	// Min and Max bound integer and numeric values.
 	Min, Max int64
@@ -48,20 +48,19 @@ type Parameter struct {
 	ReadOnly bool
 	// Derived parameters get their default from the SKU and the disk (DerivedParameters).
 	Derived bool
+	// Service marks a knob of the service rather than a PostgreSQL setting (azure.extensions, pgbouncer.*,
+	// require_secure_transport): PostgreSQL has no such parameter, so the cloud acts on it itself and never
+	// writes it into postgresql.conf. Every other entry is a PostgreSQL setting of the same name.
+	Service bool
 }
 
 // AllowedValuesString renders the allowed values the way the service shows them: "25-5000", "on,off",
 // "TLSv1.2,TLSv1.3", or the pattern of a string parameter.
 func (p Parameter) AllowedValuesString() string {
 	switch p.Type {
-	case ParameterTypeBoolean:
-		if len(p.Allowed) > 0 {
-			return strings.Join(p.Allowed, ",")
-		}
-		return "on,off"
 	case ParameterTypeInteger, ParameterTypeNumeric:
 		return strconv.FormatInt(p.Min, 10) + "-" + strconv.FormatInt(p.Max, 10)
-	case ParameterTypeEnumeration, ParameterTypeSet:
+	case ParameterTypeBoolean, ParameterTypeEnumeration, ParameterTypeSet:
 		return strings.Join(p.Allowed, ",")
 	}
 	return p.Pattern

@@ -26,7 +26,8 @@ func TestParameterCatalog(t *testing.T) {
 		"max_worker_processes", "max_prepared_transactions", "max_locks_per_transaction", "track_commit_timestamp",
 		"wal_level", "password_encryption", "autovacuum", "checkpoint_timeout", "random_page_cost",
 		"shared_preload_libraries", "azure.extensions", "pgbouncer.enabled", "ssl", "fsync", "synchronous_commit",
-		"full_page_writes", "listen_addresses", "port", "wal_log_hints", "log_timezone", "lc_messages"}
+		"full_page_writes", "listen_addresses", "port", "wal_log_hints", "log_timezone", "lc_messages",
+		"restart_after_crash", "logging_collector", "log_destination", "default_transaction_read_only"}
 	for _, n := range required {
 		if _, ok := LookupParameter(n); !ok {
 			t.Errorf("parameter %s missing", n)
@@ -169,15 +170,125 @@ func TestNormalizeParameterValue(t *testing.T) {
 	cases := []struct{ name, in, want string }{
 		{"require_secure_transport", "TRUE", "on"},
 		{"require_secure_transport", "false", "off"},
+		{"log_connections", "On", "on"},
+		{"pgbouncer.enabled", "ON", "true"},
+		{"pgbouncer.enabled", "off", "false"},
 		{"max_connections", "+0100", "100"},
+		{"max_connections", "0100", "100"}, // decimal, where PostgreSQL would read octal 64
+		{"random_page_cost", "2.0", "2"},
+		{"random_page_cost", ".5", "0.5"},
+		{"random_page_cost", "1000000", "1e+06"}, // as PostgreSQL shows it (%g)
 		{"azure.extensions", "PG_TRGM , hstore", "pg_trgm,hstore"},
+		{"shared_preload_libraries", "PG_STAT_STATEMENTS", "pg_stat_statements"},
+		{"shared_preload_libraries", " ", ""},
 		{"TimeZone", "Europe/Berlin", "Europe/Berlin"},
 		{"max_connections", "bogus", "bogus"},
+		{"ssl", "TRUE", "TRUE"}, // read-only: not a value a user can set, so left alone
 	}
 	for _, c := range cases {
 		if got := NormalizeParameterValue(c.name, c.in); got != c.want {
 			t.Errorf("NormalizeParameterValue(%s, %q) = %q, want %q", c.name, c.in, got, c.want)
 		}
+		if got := NormalizeParameterValue(c.name, c.want); got != c.want {
+			t.Errorf("NormalizeParameterValue(%s, %q) = %q: canonical values must be fixed points", c.name, c.want, got)
+		}
+	}
+}
+
+func TestParameterValuesEqual(t *testing.T) {
+	cases := []struct {
+		name, a, b string
+		want       bool
+	}{
+		{"log_connections", "TRUE", "on", true},
+		{"log_connections", "off", "on", false},
+		{"pgbouncer.enabled", "on", "true", true},
+		{"max_connections", "0100", "100", true},
+		{"shared_preload_libraries", "PG_STAT_STATEMENTS, auto_explain", "pg_stat_statements,auto_explain", true},
+		{"shared_preload_libraries", "auto_explain,pg_stat_statements", "pg_stat_statements,auto_explain", false},
+		{"TimeZone", "utc", "UTC", false}, // strings are kept as written
+		{"max_connections", "lots", "lots", true},
+		{"no_such_parameter", "1", "01", false},
+	}
+	for _, c := range cases {
+		if got := ParameterValuesEqual(c.name, c.a, c.b); got != c.want {
+			t.Errorf("ParameterValuesEqual(%s, %q, %q) = %v, want %v", c.name, c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestParameterValues(t *testing.T) {
+	sku := mustSKU(t, "GP_Standard_D2s_v3")
+	in := ParameterInput{SKU: sku, Compute: ScaledCompute(sku, DefaultScale), StorageMB: 65536,
+		Overrides: map[string]string{"log_connections": "FALSE", "wal_log_hints": "off", "max_connections": "0200"}}
+	values := ParameterValues(in)
+	if len(values) != len(Parameters()) {
+		t.Fatalf("%d values for %d parameters", len(values), len(Parameters()))
+	}
+	want := map[string]string{
+		"log_connections": "off", "max_connections": "200", "shared_buffers": "16384", "work_mem": "4096",
+		"wal_log_hints":       "on", // read-only: an override (from a hand-edited store) never wins
+		"restart_after_crash": "on", "logging_collector": "off", "log_destination": "stderr",
+		"default_transaction_read_only": "off", "require_secure_transport": "on", "pgbouncer.enabled": "false",
+		"ssl_max_protocol_version": "", "port": "5432",
+	}
+	for name, v := range want {
+		if values[name] != v {
+			t.Errorf("%s = %q, want %q", name, values[name], v)
+		}
+	}
+	in.StorageReadOnly = true
+	if v := ParameterValues(in)["default_transaction_read_only"]; v != "on" {
+		t.Errorf("full storage: default_transaction_read_only = %q, want on", v)
+	}
+	engine := EngineParameterValues(values)
+	for _, knob := range []string{"require_secure_transport", "azure.extensions", "pgbouncer.enabled"} {
+		if _, ok := engine[knob]; ok || IsEngineParameter(knob) {
+			t.Errorf("service knob %s counted as a PostgreSQL setting", knob)
+		}
+	}
+	if len(engine) != len(values)-3 || engine["wal_log_hints"] != "on" || !IsEngineParameter("TimeZone") {
+		t.Errorf("engine values: %v", engine)
+	}
+	if IsEngineParameter("data_directory") || IsEngineParameter("no_such_parameter") {
+		t.Error("a name outside the catalog counted as a catalog PostgreSQL setting")
+	}
+}
+
+func TestParameterNamesAreUniqueAndPlain(t *testing.T) {
+	seen := map[string]string{}
+	for _, p := range Parameters() {
+		lower := strings.ToLower(p.Name)
+		if other, dup := seen[lower]; dup {
+			t.Errorf("%s and %s differ only in case; PostgreSQL would read them as one setting", p.Name, other)
+		}
+		seen[lower] = p.Name
+		if ValidateParameterName(p.Name) != nil {
+			t.Errorf("catalog name %q breaks the name grammar", p.Name)
+		}
+		if p.Type == ParameterTypeBoolean && len(p.Allowed) != 2 {
+			t.Errorf("boolean %s has spellings %v, want a true and a false one", p.Name, p.Allowed)
+		}
+	}
+}
+
+func TestValidateParameterCombination(t *testing.T) {
+	cases := []struct {
+		lo, hi, rule string
+	}{
+		{"TLSv1.2", "", ""},
+		{"TLSv1.3", "", ""},
+		{"TLSv1.2", "TLSv1.3", ""},
+		{"TLSv1.3", "TLSv1.3", ""},
+		{"TLSv1.3", "TLSv1.2", "value.protocol_order"},
+	}
+	for _, c := range cases {
+		values := map[string]string{"ssl_min_protocol_version": c.lo, "ssl_max_protocol_version": c.hi}
+		checkRule(t, "ValidateParameterCombination("+c.lo+", "+quote(c.hi)+")", ValidateParameterCombination(values), c.rule)
+	}
+	e := ValidateParameterCombination(map[string]string{"ssl_min_protocol_version": "TLSv1.3", "ssl_max_protocol_version": "TLSv1.2"})
+	if !strings.Contains(e.Message, "ssl_min_protocol_version") || !strings.Contains(e.Message, "ssl_max_protocol_version") {
+		t.Errorf("message names neither parameter: %q", e.Message)
 	}
 }
 

@@ -40,6 +40,7 @@ const (
 	KindPrefixLength        RuleKind = "prefix_length"
 	KindPrivateRange        RuleKind = "private_range"
 	KindPrivateServer       RuleKind = "private_server"
+	KindProtocolOrder       RuleKind = "protocol_order"
 	KindRange               RuleKind = "range"
 	KindReadOnly            RuleKind = "read_only"
 	KindRegion              RuleKind = "region"
