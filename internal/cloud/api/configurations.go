@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -11,20 +10,30 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-// presentConfiguration shows a parameter in the service's shape: the override if any, else the default
-// derived for this server.
-func (a *API) presentConfiguration(s store.Server, p spec.Parameter, override *store.Configuration) model.Configuration {
+// presentConfiguration shows a parameter in the service's shape. values are the server's parameter values
+// (controller.ParameterInput), which is what the cloud renders: the override if any (in canonical spelling),
+// else the default derived for this server, and the fixed value of a read-only parameter.
+func (a *API) presentConfiguration(s store.Server, p spec.Parameter, values map[string]string, override *store.Configuration) model.Configuration {
 	sku, _ := spec.LookupSKU(s.Spec.SKUName)
 	def := spec.ParameterDefault(p.Name, sku, spec.ScaledCompute(sku, a.cfg.Scale), s.Spec.StorageMB)
 	c := model.Configuration{
-		ID: spec.ConfigurationID(s.Spec.Name, p.Name), Name: p.Name, Value: def, DefaultValue: def,
+		ID: spec.ConfigurationID(s.Spec.Name, p.Name), Name: p.Name, Value: values[p.Name], DefaultValue: def,
 		Source: "system-default", DataType: string(p.Type), AllowedValues: p.AllowedValuesString(), Unit: p.Unit,
 		Description: p.Description, IsDynamicConfig: p.Dynamic, IsReadOnly: p.ReadOnly,
 	}
 	if override != nil {
-		c.Value, c.Source, c.IsConfigPendingRestart = override.Value, "user-override", override.Pending
+		c.Source, c.IsConfigPendingRestart = "user-override", override.Pending
 	}
 	return c
+}
+
+// parameterValues are the server's parameter values with its stored overrides.
+func (a *API) parameterValues(tx *store.Tx, s store.Server) (map[string]string, []store.Configuration, error) {
+	overrides, err := tx.ListConfigurations(s.Spec.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return spec.ParameterValues(controller.ParameterInput(s, overrides, a.cfg.Scale)), overrides, nil
 }
 
 func (a *API) listConfigurations(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +42,7 @@ func (a *API) listConfigurations(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		overrides, err := tx.ListConfigurations(s.Spec.Name)
+		values, overrides, err := a.parameterValues(tx, s)
 		if err != nil {
 			return nil, err
 		}
@@ -43,7 +52,7 @@ func (a *API) listConfigurations(w http.ResponseWriter, r *http.Request) {
 		}
 		var out []model.Configuration
 		for _, p := range spec.Parameters() {
-			out = append(out, a.presentConfiguration(s, p, byName[p.Name]))
+			out = append(out, a.presentConfiguration(s, p, values, byName[p.Name]))
 		}
 		return out, nil
 	})
@@ -60,13 +69,17 @@ func (a *API) getConfiguration(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return model.Configuration{}, missing("%s is not a server parameter of this service", name)
 		}
-		var override *store.Configuration
-		if o, err := tx.GetConfiguration(server, p.Name); err == nil {
-			override = &o
-		} else if !errors.Is(err, store.ErrNotFound) {
+		values, overrides, err := a.parameterValues(tx, s)
+		if err != nil {
 			return model.Configuration{}, err
 		}
-		return a.presentConfiguration(s, p, override), nil
+		var override *store.Configuration
+		for i := range overrides {
+			if overrides[i].Name == p.Name {
+				override = &overrides[i]
+			}
+		}
+		return a.presentConfiguration(s, p, values, override), nil
 	})
 }
 
@@ -91,9 +104,27 @@ func (a *API) putConfiguration(w http.ResponseWriter, r *http.Request) {
 		invalid(w, errs)
 		return
 	}
-	p, _ := spec.LookupParameter(name)
-	a.serverOperation(w, server, controller.KindConfigurationPut, spec.ConfigurationID(server, p.Name),
-		controller.ConfigurationPayload{Name: p.Name, Value: req.Value}, true, noCheck)
+	// The canonical spelling is what the cloud stores, writes into postgresql.conf and reports: the server
+	// runs what the API says (PG_STAT_STATEMENTS would name no file; pg_stat_statements does).
+	value := spec.NormalizeParameterValue(name, req.Value)
+	a.serverOperation(w, server, controller.KindConfigurationPut, spec.ConfigurationID(server, name),
+		controller.ConfigurationPayload{Name: name, Value: value}, true, combinationCheck(a, name, value))
+}
+
+// combinationCheck refuses a value that is valid alone but breaks a rule spanning parameters once combined
+// with the server's other values.
+func combinationCheck(a *API, name, value string) func(*store.Tx, store.Server) error {
+	return func(tx *store.Tx, s store.Server) error {
+		overrides, err := tx.ListConfigurations(s.Spec.Name)
+		if err != nil {
+			return err
+		}
+		in := controller.ParameterInput(s, overrides, a.cfg.Scale)
+		in.Overrides[name] = value
+		var errs spec.FieldErrors
+		errs.Add(spec.ValidateParameterCombination(spec.ParameterValues(in)))
+		return errs.Err()
+	}
 }
 
 // resetConfiguration restores a parameter's default.

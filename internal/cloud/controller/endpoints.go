@@ -57,7 +57,7 @@ func (c *Controller) endpointPolicy(st serverState) (EndpointPolicy, error) {
 	if err != nil {
 		return EndpointPolicy{}, err
 	}
-	values := c.effectiveParameters(st.server, st.overrides)
+	values := c.parameterValues(st.server, st.overrides)
 	return EndpointPolicy{
 		Allow:                  allow,
 		RequireSecureTransport: requireSecureTransport(values),

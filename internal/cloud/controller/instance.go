@@ -41,8 +41,8 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState) ([]runti
 	if err != nil {
 		return nil, err
 	}
-	values := c.effectiveParameters(st.server, st.overrides)
-	conf, err := postgres.RenderConfig(engineParameters(values))
+	values := c.parameterValues(st.server, st.overrides)
+	conf, err := postgres.RenderConfig(spec.EngineParameterValues(values))
 	if err != nil {
 		return nil, fmt.Errorf("render postgresql.conf: %w", err)
 	}

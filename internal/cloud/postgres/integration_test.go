@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"reflect"
@@ -17,28 +18,30 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/pki"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
 const (
 	itAdmin          = "flexadmin"
 	itPassword       = "Canary-Pa55word-7f3e"
 	itSecondPassword = "Second-Pa55word-91ab"
-	itCustomName     = "flexpg_test.quoted"
-	itCustomValue    = `it's a \ "test"`
+	// itQuotedName carries a value with a quote, a backslash and double quotes, which the service would
+	// refuse but RenderConfig must still write so that PostgreSQL reads it back unchanged.
+	itQuotedName  = "log_line_prefix"
+	itQuotedValue = `it's a \ "test" `
 )
 
-// itParams are the server parameters the integration server starts with.
+// itParams are the server parameters the integration server starts with: the catalog's PostgreSQL settings
+// of a new B1ms server (what the cloud renders) with extra overriding them.
 func itParams(extra map[string]string) map[string]string {
-	p := map[string]string{
-		"ssl_min_protocol_version": "TLSv1.2",
-		"require_secure_transport": "on",  // a service knob: RenderConfig skips it
-		"log_statement":            "all", // so the log test can show that password statements stay out
-		itCustomName:               itCustomValue,
+	overrides := map[string]string{
+		"log_statement": "all", // so the log test can show that password statements stay out
+		itQuotedName:    itQuotedValue,
 	}
-	for k, v := range extra {
-		p[k] = v
-	}
-	return p
+	maps.Copy(overrides, extra)
+	sku, _ := spec.LookupSKU("B_Standard_B1ms")
+	return spec.EngineParameterValues(spec.ParameterValues(spec.ParameterInput{SKU: sku,
+		Compute: spec.ScaledCompute(sku, spec.DefaultScale), StorageMB: spec.DefaultStorageMB, Overrides: overrides}))
 }
 
 func itHBA(gw netip.Addr, secure bool, sources ...netip.Prefix) HBAInput {
@@ -377,12 +380,12 @@ func testSourceNotAllowed(ctx context.Context, t *testing.T, s *pgServer, mgmt *
 
 func testSettings(ctx context.Context, t *testing.T, s *pgServer, mgmt *pgx.Conn) {
 	got, err := ShowSettings(ctx, mgmt, []string{"ssl_min_protocol_version", "password_encryption", "TimeZone",
-		itCustomName, "wal_level", "data_directory", "no_such_parameter"})
+		itQuotedName, "wal_level", "data_directory", "no_such_parameter"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{"ssl_min_protocol_version": "TLSv1.2", "password_encryption": "scram-sha-256",
-		itCustomName: itCustomValue, "wal_level": "replica", "data_directory": DataDirectory}
+		itQuotedName: itQuotedValue, "wal_level": "replica", "data_directory": DataDirectory}
 	for name, v := range want {
 		if got[name] != v {
 			t.Errorf("%s = %q, want %q", name, got[name], v)

@@ -4,6 +4,8 @@
 // knowledge can be tested on its own and reused by every operation.
 package postgres
 
+import "github.com/flexpg/terraform-provider-flexpg/internal/spec"
+
 // Paths inside a server container. The image's entrypoint starts postgres with
 // -c config_file=/etc/flexpg/postgresql.conf; the cloud copies the files below into ConfigDir before start.
 const (
@@ -17,7 +19,7 @@ const (
 	DataVolume    = "/var/lib/flexpg" // where the data volume is mounted
 	DataDirectory = DataVolume + "/data"
 	SocketDir     = "/run/postgresql"
-	Port          = 5432
+	Port          = spec.ServerPort // the catalog's read-only port
 )
 
 // Role names the service reserves.
