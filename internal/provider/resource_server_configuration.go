@@ -65,7 +65,9 @@ func (r *serverConfigurationResource) Schema(ctx context.Context, _ resource.Sch
 			},
 			"value": schema.StringAttribute{
 				MarkdownDescription: "Value of the parameter, checked at plan time against the parameter's type and " +
-					"allowed values (for example `ssl_min_protocol_version` accepts only `TLSv1.2` and `TLSv1.3`).",
+					"allowed values (for example `ssl_min_protocol_version` accepts only `TLSv1.2` and `TLSv1.3`). " +
+					"The cloud stores and reports the canonical spelling (`on` for `TRUE`, `100` for `0100`, set members " +
+					"as the catalog spells them); a value that means the same as the reported one is not a change.",
 				Required: true,
 			},
 		},
@@ -244,11 +246,17 @@ func restartIfPending(ctx context.Context, c *client.Client, server, name string
 	return mutate(ctx, c, func() (*model.Operation, error) { return c.RestartServer(ctx, server) })
 }
 
+// flattenConfiguration copies what the cloud reports into m. The cloud reports a value in its canonical
+// spelling ("on" for the "TRUE" a user wrote, "100" for "0100"); when that means the value m already holds
+// (the plan after an apply, the state on a refresh), m keeps the user's spelling (semantic equality by
+// spec.ParameterValuesEqual), so the configuration plans clean and only a real change shows as drift.
 func flattenConfiguration(server string, cfg *model.Configuration, m *serverConfigurationResourceModel) {
 	m.ID = types.StringValue(spec.ConfigurationID(server, cfg.Name))
 	m.Name = types.StringValue(cfg.Name)
 	m.ServerID = types.StringValue(spec.ServerID(server))
-	m.Value = types.StringValue(cfg.Value)
+	if !known(m.Value) || !spec.ParameterValuesEqual(cfg.Name, m.Value.ValueString(), cfg.Value) {
+		m.Value = types.StringValue(cfg.Value)
+	}
 }
 
 type serverConfigurationResourceModel struct {
