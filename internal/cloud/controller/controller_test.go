@@ -21,13 +21,15 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-// fakePG records management calls. block makes Connect wait until its context ends (a "hung" start).
+// fakePG records management calls. block makes Connect wait until its context ends (a "hung" start);
+// onConnect, when set, runs first and may fail the connection (a PostgreSQL that does not come up).
 type fakePG struct {
-	mu       sync.Mutex
-	calls    []string
-	block    bool
-	failOn   string
-	dataSize int64
+	mu        sync.Mutex
+	calls     []string
+	block     bool
+	failOn    string
+	dataSize  int64
+	onConnect func(ctx context.Context) error
 }
 
 func (f *fakePG) record(call string) error {
@@ -48,8 +50,13 @@ func (f *fakePG) Calls() []string {
 
 func (f *fakePG) Connect(ctx context.Context, host string, _ *tls.Config) (Session, error) {
 	f.mu.Lock()
-	block := f.block
+	block, hook := f.block, f.onConnect
 	f.mu.Unlock()
+	if hook != nil {
+		if err := hook(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if block {
 		<-ctx.Done()
 		return nil, ctx.Err()

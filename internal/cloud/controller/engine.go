@@ -18,7 +18,7 @@ type step struct {
 	do   func(ctx context.Context, r *run) error
 }
 
-// plan is what an operation does: its steps, the steps that undo a failed attempt (create only), and the
+// plan is what an operation does: its steps, the steps that undo a failed attempt (if it has any), and the
 // final bookkeeping written in the same transaction that marks the operation finished.
 type plan struct {
 	steps    []step

@@ -213,7 +213,7 @@ func (c *Controller) startInstance(ctx context.Context, name string) error {
 	if err := c.cfg.Runtime.StartContainer(ctx, c.containerName(name)); err != nil {
 		return fmt.Errorf("start container: %w", err)
 	}
-	if err := c.withSession(ctx, name, func(Session) error { return nil }); err != nil {
+	if err := c.awaitStart(ctx, name); err != nil {
 		return err
 	}
 	if err := c.recordAddress(ctx, name); err != nil {

@@ -1,6 +1,9 @@
 package controller
 
-import "github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+import (
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+)
 
 // Operation kinds.
 const (
@@ -34,11 +37,15 @@ type FirewallPayload struct {
 	Rule model.FirewallRule `json:"rule"`
 }
 
-// ConfigurationPayload is the input of a parameter change; Reset restores the default.
+// ConfigurationPayload is the input of a parameter change; Reset restores the default. The operation's
+// record step fills in the override the change replaces (Previous, nil when there was none), so that a
+// rollback can restore it.
 type ConfigurationPayload struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-	Reset bool   `json:"reset,omitempty"`
+	Name          string               `json:"name"`
+	Value         string               `json:"value"`
+	Reset         bool                 `json:"reset,omitempty"`
+	PreviousKnown bool                 `json:"previous_known,omitempty"`
+	Previous      *store.Configuration `json:"previous,omitempty"`
 }
 
 // DatabasePayload is the input of a database change.

@@ -23,36 +23,42 @@ var catalogVersions = []string{"15", "17"}
 // value PostgreSQL itself runs (pg_settings.setting, in the units the API reports), before and after
 // overrides written in other spellings; service knobs are settings PostgreSQL does not have.
 func TestCatalogMatchesServer(t *testing.T) {
+	eachVersion(t, "it-catalog-", func(t *testing.T, c *client.Client, name string, admin cloudtest.Conn) {
+		ctx := context.Background()
+		do := waiter(t, c)
+		t.Run("new server", func(t *testing.T) { compareCatalog(ctx, t, c, admin, name) })
+
+		t.Run("overrides in other spellings", func(t *testing.T) {
+			// The reported bug: PG_STAT_STATEMENTS passed validation and PostgreSQL then refused to start.
+			do(c.PutConfiguration(ctx, name, "shared_preload_libraries", "PG_STAT_STATEMENTS, Auto_Explain"))
+			do(c.PutConfiguration(ctx, name, "log_connections", "FALSE"))
+			do(c.PutConfiguration(ctx, name, "max_locks_per_transaction", "0128"))
+			do(c.PutConfiguration(ctx, name, "random_page_cost", "1.50"))
+			want := map[string]string{"shared_preload_libraries": "pg_stat_statements,auto_explain",
+				"log_connections": "off", "max_locks_per_transaction": "128", "random_page_cost": "1.5"}
+			for param, v := range want {
+				cfg, err := c.GetConfiguration(ctx, name, param)
+				if err != nil || cfg.Value != v || cfg.Source != "user-override" || cfg.IsConfigPendingRestart {
+					t.Fatalf("%s: %+v %v, want %q applied", param, cfg, err, v)
+				}
+			}
+			if s, err := c.GetServer(ctx, name); err != nil || s.State != spec.StateReady {
+				t.Fatalf("server after the changes: %+v %v", s, err)
+			}
+			compareCatalog(ctx, t, c, admin, name)
+		})
+	})
+}
+
+// eachVersion starts a cloud and, for each catalog version, runs fn in a subtest on a new public B1ms
+// server named prefix+version that the test's address may reach.
+func eachVersion(t *testing.T, prefix string, fn func(t *testing.T, c *client.Client, name string, admin cloudtest.Conn)) {
 	needDocker(t)
 	_, c := startCloud(t)
 	for _, version := range catalogVersions {
 		t.Run("pg"+version, func(t *testing.T) {
-			ctx := context.Background()
-			do := waiter(t, c)
-			name := "it-catalog-" + version
-			admin := catalogServer(t, c, name, version)
-
-			t.Run("new server", func(t *testing.T) { compareCatalog(ctx, t, c, admin, name) })
-
-			t.Run("overrides in other spellings", func(t *testing.T) {
-				// The reported bug: PG_STAT_STATEMENTS passed validation and PostgreSQL then refused to start.
-				do(c.PutConfiguration(ctx, name, "shared_preload_libraries", "PG_STAT_STATEMENTS, Auto_Explain"))
-				do(c.PutConfiguration(ctx, name, "log_connections", "FALSE"))
-				do(c.PutConfiguration(ctx, name, "max_locks_per_transaction", "0128"))
-				do(c.PutConfiguration(ctx, name, "random_page_cost", "1.50"))
-				want := map[string]string{"shared_preload_libraries": "pg_stat_statements,auto_explain",
-					"log_connections": "off", "max_locks_per_transaction": "128", "random_page_cost": "1.5"}
-				for param, v := range want {
-					cfg, err := c.GetConfiguration(ctx, name, param)
-					if err != nil || cfg.Value != v || cfg.Source != "user-override" || cfg.IsConfigPendingRestart {
-						t.Fatalf("%s: %+v %v, want %q applied", param, cfg, err, v)
-					}
-				}
-				if s, err := c.GetServer(ctx, name); err != nil || s.State != spec.StateReady {
-					t.Fatalf("server after the changes: %+v %v", s, err)
-				}
-				compareCatalog(ctx, t, c, admin, name)
-			})
+			name := prefix + version
+			fn(t, c, name, catalogServer(t, c, name, version))
 		})
 	}
 }
