@@ -26,3 +26,18 @@ func Regions() []Region {
 	}
 	return out
 }
+
+// ParameterTypes returns every parameter type.
+func ParameterTypes() []ParameterType {
+	return []ParameterType{ParameterTypeBoolean, ParameterTypeInteger, ParameterTypeNumeric,
+		ParameterTypeEnumeration, ParameterTypeString, ParameterTypeSet}
+}
+
+// ParameterNames returns the catalog's parameter names in catalog order.
+func ParameterNames() []string {
+	out := make([]string, len(catalog))
+	for i, p := range catalog {
+		out[i] = p.Name
+	}
+	return out
+}

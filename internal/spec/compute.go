@@ -38,9 +38,6 @@ type Compute struct {
 	MemoryMiB   int64
 }
 
-// CPUs returns the CPU limit as a number of CPUs.
-func (c Compute) CPUs() float64 { return float64(c.NanoCPUs) / 1e9 }
-
 // ScaledCompute returns the container limits of a SKU under s: CPUs = vCores × CPUPerVCore capped at MaxCPUs
 // and at least MinCPUs; memory = SKU memory / MemoryDivisor, at least MinMemoryMiB and at most MaxMemoryMiB.
 func ScaledCompute(sku SKU, s Scale) Compute {

@@ -20,12 +20,6 @@ const (
 	ParameterTypeSet         ParameterType = "set"
 )
 
-// ParameterTypes returns every parameter type.
-func ParameterTypes() []ParameterType {
-	return []ParameterType{ParameterTypeBoolean, ParameterTypeInteger, ParameterTypeNumeric,
-		ParameterTypeEnumeration, ParameterTypeString, ParameterTypeSet}
-}
-
 // Parameter is one server parameter of the service's catalog.
 type Parameter struct {
 	Name        string
@@ -104,15 +98,6 @@ func Parameters() []Parameter {
 	for i, p := range catalog {
 		p.Allowed = append([]string(nil), p.Allowed...)
 		out[i] = p
-	}
-	return out
-}
-
-// ParameterNames returns the catalog's parameter names in catalog order.
-func ParameterNames() []string {
-	out := make([]string, len(catalog))
-	for i, p := range catalog {
-		out[i] = p.Name
 	}
 	return out
 }

@@ -44,3 +44,16 @@ func ListDatabases(ctx context.Context, conn *pgx.Conn) ([]Database, error) {
 	}
 	return dbs, nil
 }
+
+// PendingRestart lists, by name, the settings changed in the configuration file that only a restart applies.
+func PendingRestart(ctx context.Context, conn *pgx.Conn) ([]string, error) {
+	rows, err := conn.Query(ctx, "SELECT name FROM pg_settings WHERE pending_restart ORDER BY name")
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read pending restarts: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read pending restarts: %w", err)
+	}
+	return names, nil
+}
