@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -274,10 +273,6 @@ func (r *serverResource) readInto(ctx context.Context, c *client.Client, m *serv
 	diags.Append(flattenServer(ctx, s, m)...)
 	return diags
 }
-
-// partialReadTimeout bounds the best-effort read of a server whose create failed; the create's own context
-// may already be out of time.
-const partialReadTimeout = 30 * time.Second
 
 // savePartialState records a server the cloud accepted but did not finish creating.
 func (r *serverResource) savePartialState(ctx context.Context, c *client.Client, plan serverResourceModel, state *tfsdk.State, diags *diag.Diagnostics) {
