@@ -131,10 +131,8 @@ func (s *resourceShape[M, A]) Create(ctx context.Context, req resource.CreateReq
 // Read refreshes the state. An object the cloud no longer has (or whose parent is gone) is removed from state,
 // so Terraform plans to create it again.
 func (s *resourceShape[M, A]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state M
 	diags := &resp.Diagnostics
-	diags.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, t := s.begin(ctx, &state, timeouts.Value.Read, defaultReadTimeout, diags)
+	ctx, cancel, t, state := s.fromState(ctx, req.State, timeouts.Value.Read, defaultReadTimeout, diags)
 	defer cancel()
 	if diags.HasError() {
 		return
@@ -150,7 +148,7 @@ func (s *resourceShape[M, A]) Read(ctx context.Context, req resource.ReadRequest
 		addAPIError(diags, "Error Reading "+t.o.Kind, "Could not read "+t.o.What, err)
 		return
 	}
-	s.record(ctx, t, a, &state, &resp.State, diags)
+	s.record(ctx, t, a, state, &resp.State, diags)
 }
 
 // Update applies the plan (by default one PUT of the whole desired object) and reads the object back.
@@ -175,10 +173,8 @@ func (s *resourceShape[M, A]) Update(ctx context.Context, req resource.UpdateReq
 // Delete deletes the object and waits until it is gone. An object already gone is not an error: that is what
 // the delete was for.
 func (s *resourceShape[M, A]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state M
 	diags := &resp.Diagnostics
-	diags.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, t := s.begin(ctx, &state, timeouts.Value.Delete, defaultDeleteTimeout, diags)
+	ctx, cancel, t, _ := s.fromState(ctx, req.State, timeouts.Value.Delete, defaultDeleteTimeout, diags)
 	defer cancel()
 	if diags.HasError() {
 		return
@@ -220,6 +216,15 @@ func (s *resourceShape[M, A]) begin(ctx context.Context, m *M, limit timeoutOf, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	o := s.api.object(m, diags)
 	return ctx, cancel, target{c: clientFrom(ctx, s.holder, diags), o: o}
+}
+
+// fromState reads the state into a model and begins a call on it (see begin).
+func (s *resourceShape[M, A]) fromState(ctx context.Context, state tfsdk.State, limit timeoutOf, fallback time.Duration,
+	diags *diag.Diagnostics) (context.Context, context.CancelFunc, target, *M) {
+	var m M
+	diags.Append(state.Get(ctx, &m)...)
+	ctx, cancel, t := s.begin(ctx, &m, limit, fallback, diags)
+	return ctx, cancel, t, &m
 }
 
 // mutate starts an operation, retrying while the cloud is busy, and waits until the change is done.
