@@ -1,16 +1,16 @@
 package provider
 
 import (
-	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/provider/validators"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
@@ -18,6 +18,15 @@ import (
 
 // known reports whether a configuration value can be checked now.
 func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// serverIDAttribute is the server_id argument of a server's child.
+func serverIDAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`).",
+		Required:            true,
+		Validators:          []validator.String{validators.ServerID("server_id")},
+	}
+}
 
 // serverNameFrom returns the server name of a server_id value; the schema validator has already checked
 // the form, so a failure here means corrupted state.
@@ -27,19 +36,6 @@ func serverNameFrom(serverID types.String, diags *diag.Diagnostics) string {
 		diags.AddAttributeError(path.Root("server_id"), "Invalid Server ID", err.Error())
 	}
 	return name
-}
-
-// importChild sets id, server_id and name from the ID of a server child, /flexibleServers/<s>/<collection>/<n>.
-func importChild(ctx context.Context, id, collection string, resp *resource.ImportStateResponse) {
-	server, name, err := spec.ParseChildID(id, collection)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import by ID, /%s/<server>/%s/<name>: %s", spec.CollectionServers, collection, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_id"), spec.ServerID(server))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 }
 
 // keepSpelling returns prior when it names the same value as current in another letter case, so a

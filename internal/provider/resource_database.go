@@ -2,11 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -14,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
@@ -25,27 +22,25 @@ import (
 
 var (
 	_ resource.Resource                   = &databaseResource{}
-	_ resource.ResourceWithConfigure      = &databaseResource{}
-	_ resource.ResourceWithImportState    = &databaseResource{}
 	_ resource.ResourceWithValidateConfig = &databaseResource{}
 )
 
 // NewDatabaseResource is the flexpg_database resource.
 func NewDatabaseResource() resource.Resource {
-	return &databaseResource{}
+	r := &databaseResource{}
+	calls := children((*client.Client).GetDatabase, (*client.Client).PutDatabase, (*client.Client).DeleteDatabase)
+	r.plug("_database", databaseSchema, databaseAPI{childCalls: calls})
+	return r
 }
 
 type databaseResource struct {
-	holder *clientHolder
+	resourceShape[databaseResourceModel, model.Database]
 }
 
-func (r *databaseResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_database"
-}
-
-// Schema: a database cannot be changed in place, so every input replaces it and there is no update timeout.
-func (r *databaseResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = withFieldTable(schema.Schema{
+// databaseSchema: a database cannot be changed in place, so every input replaces it and there is no update
+// timeout.
+func databaseSchema(ctx context.Context) schema.Schema {
+	return withFieldTable(schema.Schema{
 		MarkdownDescription: "Manages a database on a server. Every argument replaces the database when it changes, " +
 			"which drops its data.",
 		Attributes: map[string]schema.Attribute{
@@ -77,20 +72,12 @@ func (r *databaseResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Required:            true,
 				Validators:          []validator.String{validators.DatabaseName()},
 			},
-			"server_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`).",
-				Required:            true,
-				Validators:          []validator.String{validators.ServerID("server_id")},
-			},
+			"server_id": serverIDAttribute(),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
 		},
 	}, spec.DatabaseFields())
-}
-
-func (r *databaseResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.holder = holderFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig checks that charset and collation work together.
@@ -112,123 +99,40 @@ func (r *databaseResource) ValidateConfig(ctx context.Context, req resource.Vali
 	}
 }
 
-func (r *databaseResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan databaseResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	server := serverNameFrom(plan.ServerID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	name := plan.Name.ValueString()
-	// PUT creates or replaces, so look first: taking over a database made elsewhere would hide it.
-	if _, err := c.GetDatabase(ctx, server, name); err == nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Database Already Exists",
-			fmt.Sprintf("Server %q already has a database named %q. To manage it with Terraform, import it: "+
-				"terraform import <resource address> %s", server, name, spec.DatabaseID(server, name)))
-		return
-	} else if !errors.Is(err, client.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Error Creating Database",
-			fmt.Sprintf("Could not check for an existing database %q on server %q", name, server), err)
-		return
-	}
-
-	tflog.Info(ctx, "creating database", map[string]any{"server": server, "name": name})
-	body := model.Database{Name: name, Charset: plan.Charset.ValueString(), Collation: plan.Collation.ValueString()}
-	err := mutate(ctx, c, func() (*model.Operation, error) { return c.PutDatabase(ctx, server, body) })
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating Database",
-			fmt.Sprintf("Could not create database %q on server %q", name, server), err)
-		return
-	}
-	db, err := c.GetDatabase(ctx, server, name)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Database",
-			fmt.Sprintf("Could not read database %q of server %q after creating it", name, server), err)
-		return
-	}
-	flattenDatabase(server, db, &plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+// databaseAPI plugs the databases of the cloud into resourceShape. A database is created and dropped, never
+// changed: every argument replaces it.
+type databaseAPI struct {
+	childCalls[model.Database]
+	createOnly[databaseResourceModel]
 }
 
-func (r *databaseResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state databaseResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	server := serverNameFrom(state.ServerID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+// The shape finds hooks by type assertion; this makes a mistyped one a compile error.
+var _ updater[databaseResourceModel] = databaseAPI{}
 
-	db, err := c.GetDatabase(ctx, server, state.Name.ValueString())
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Database",
-			fmt.Sprintf("Could not read database %q of server %q", state.Name.ValueString(), server), err)
-		return
-	}
-	flattenDatabase(server, db, &state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+func databaseObject(server, name string) object {
+	return childObject("Database", "database", spec.DatabaseID(server, name), name, serverParent(server))
 }
 
-// Update is never called: every argument requires replacement.
-func (r *databaseResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Database Cannot Be Updated",
-		"Every argument of flexpg_database replaces the database; an in-place update was planned by mistake. "+
-			"This is a bug in the provider; please report it.")
+func (databaseAPI) object(m *databaseResourceModel, diags *diag.Diagnostics) object {
+	return databaseObject(serverNameFrom(m.ServerID, diags), m.Name.ValueString())
 }
 
-func (r *databaseResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state databaseResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	server := serverNameFrom(state.ServerID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	name := state.Name.ValueString()
-	err := mutate(ctx, c, func() (*model.Operation, error) { return c.DeleteDatabase(ctx, server, name) })
-	if err != nil && !errors.Is(err, client.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Error Deleting Database",
-			fmt.Sprintf("Could not delete database %q of server %q", name, server), err)
-	}
+func (databaseAPI) importObject(id string) (object, error) {
+	server, name, err := spec.ParseChildID(id, spec.CollectionDatabases)
+	return databaseObject(server, name), err
 }
 
-func (r *databaseResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importChild(ctx, req.ID, spec.CollectionDatabases, resp)
+func (databaseAPI) timeouts(m *databaseResourceModel) timeouts.Value { return m.Timeouts }
+
+func (databaseAPI) expand(_ context.Context, m, _ *databaseResourceModel, _ *diag.Diagnostics) model.Database {
+	return model.Database{Name: m.Name.ValueString(), Charset: m.Charset.ValueString(), Collation: m.Collation.ValueString()}
 }
 
-// flattenDatabase keeps the configured spelling of a charset the cloud reports in catalog case.
-func flattenDatabase(server string, db *model.Database, m *databaseResourceModel) {
-	m.ID = types.StringValue(spec.DatabaseID(server, db.Name))
+// flatten keeps the configured spelling of a charset the cloud reports in catalog case.
+func (databaseAPI) flatten(_ context.Context, o object, db *model.Database, m *databaseResourceModel, _ *diag.Diagnostics) {
+	m.ID = types.StringValue(spec.DatabaseID(o.Parent.Name, db.Name))
 	m.Name = types.StringValue(db.Name)
-	m.ServerID = types.StringValue(spec.ServerID(server))
+	m.ServerID = types.StringValue(o.Parent.ID)
 	if db.Charset != "" {
 		m.Charset = keepSpelling(m.Charset, db.Charset)
 	}

@@ -2,10 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -20,19 +19,18 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-var (
-	_ resource.Resource                = &privateDNSZoneResource{}
-	_ resource.ResourceWithConfigure   = &privateDNSZoneResource{}
-	_ resource.ResourceWithImportState = &privateDNSZoneResource{}
-)
+var _ resource.Resource = &privateDNSZoneResource{}
 
 // NewPrivateDNSZoneResource is the flexpg_private_dns_zone resource.
 func NewPrivateDNSZoneResource() resource.Resource {
-	return &privateDNSZoneResource{}
+	r := &privateDNSZoneResource{}
+	calls := tops((*client.Client).GetPrivateDNSZone, (*client.Client).PutPrivateDNSZone, (*client.Client).DeletePrivateDNSZone)
+	r.plug("_private_dns_zone", privateDNSZoneSchema, privateDNSZoneAPI{topCalls: calls})
+	return r
 }
 
 type privateDNSZoneResource struct {
-	holder *clientHolder
+	resourceShape[privateDNSZoneResourceModel, model.PrivateDNSZone]
 }
 
 type privateDNSZoneResourceModel struct {
@@ -41,14 +39,10 @@ type privateDNSZoneResourceModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (r *privateDNSZoneResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_private_dns_zone"
-}
-
-// Schema: the zone's only argument is its name, so there is nothing to update and no update timeout. The
-// single-field rule is the whole of the zone's own validation; a validator checks it.
-func (r *privateDNSZoneResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = withFieldTable(schema.Schema{
+// privateDNSZoneSchema: the zone's only argument is its name, so there is nothing to update and no update
+// timeout. The single-field rule is the whole of the zone's own validation; a validator checks it.
+func privateDNSZoneSchema(ctx context.Context) schema.Schema {
+	return withFieldTable(schema.Schema{
 		MarkdownDescription: "Manages a private DNS zone. A private-access server registers an A record " +
 			"`<server>.<zone>` in the zone of its `private_dns_zone_id`, resolvable from its own virtual network and " +
 			"from every virtual network linked to the zone. A zone used by a server must end in `." + spec.DNSSuffix +
@@ -78,124 +72,41 @@ func (r *privateDNSZoneResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}, spec.PrivateDNSZoneFields())
 }
 
-func (r *privateDNSZoneResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.holder = holderFromProviderData(req.ProviderData, &resp.Diagnostics)
+// privateDNSZoneAPI plugs the private DNS zones of the cloud into resourceShape. Zone names are
+// case-insensitive: the client calls take the configured spelling, the ID and the cloud use lowercase.
+type privateDNSZoneAPI struct {
+	topCalls[model.PrivateDNSZone]
+	createOnly[privateDNSZoneResourceModel]
+	inUseOnConflict
 }
 
-func (r *privateDNSZoneResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan privateDNSZoneResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+// The shape finds hooks by type assertion; these make a mistyped one a compile error.
+var (
+	_ updater[privateDNSZoneResourceModel] = privateDNSZoneAPI{}
+	_ deleteConflictExplainer              = privateDNSZoneAPI{}
+)
 
-	name := plan.Name.ValueString()
-	obj := privateDNSZoneObject(name)
-	ok := networkCreate(ctx, c, obj,
-		func() error { _, err := c.GetPrivateDNSZone(ctx, name); return err },
-		func() (*model.Operation, error) { return c.PutPrivateDNSZone(ctx, model.PrivateDNSZone{Name: name}) },
-		func() {
-			plan.ID = types.StringValue(obj.ID)
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		},
-		&resp.Diagnostics)
-	if !ok {
-		return
-	}
-	z, err := c.GetPrivateDNSZone(ctx, name)
-	if err != nil {
-		readAfterChange(&resp.Diagnostics, obj, err)
-		return
-	}
-	flattenPrivateDNSZone(z, &plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+func privateDNSZoneObject(name string) object {
+	return topObject("Private DNS Zone", "private DNS zone", spec.PrivateDNSZoneID(spec.NormalizeDNSZoneName(name)), name)
 }
 
-func (r *privateDNSZoneResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state privateDNSZoneResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	name := state.Name.ValueString()
-	z, err := c.GetPrivateDNSZone(ctx, name)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Private DNS Zone", fmt.Sprintf("Could not read private DNS zone %q", name), err)
-		return
-	}
-	flattenPrivateDNSZone(z, &state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+func (privateDNSZoneAPI) object(m *privateDNSZoneResourceModel, _ *diag.Diagnostics) object {
+	return privateDNSZoneObject(m.Name.ValueString())
 }
 
-// Update only records a new timeouts block: the name, the one argument, replaces the zone.
-func (r *privateDNSZoneResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan privateDNSZoneResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+func (privateDNSZoneAPI) importObject(id string) (object, error) {
+	name, err := spec.ParsePrivateDNSZoneID(id)
+	return privateDNSZoneObject(name), err
 }
 
-func (r *privateDNSZoneResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state privateDNSZoneResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+func (privateDNSZoneAPI) timeouts(m *privateDNSZoneResourceModel) timeouts.Value { return m.Timeouts }
 
-	name := state.Name.ValueString()
-	networkDelete(ctx, c, privateDNSZoneObject(name),
-		func() (*model.Operation, error) { return c.DeletePrivateDNSZone(ctx, name) }, &resp.Diagnostics)
+func (privateDNSZoneAPI) expand(_ context.Context, m, _ *privateDNSZoneResourceModel, _ *diag.Diagnostics) model.PrivateDNSZone {
+	return model.PrivateDNSZone{Name: m.Name.ValueString()}
 }
 
-func (r *privateDNSZoneResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name, err := spec.ParsePrivateDNSZoneID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a private DNS zone by its ID, /%s/<name>: %s", spec.CollectionPrivateDNSZones, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), spec.PrivateDNSZoneID(spec.NormalizeDNSZoneName(name)))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-}
-
-func privateDNSZoneObject(name string) networkObject {
-	return networkObject{Kind: "Private DNS Zone", Noun: "private DNS zone", What: fmt.Sprintf("private DNS zone %q", name),
-		ID: spec.PrivateDNSZoneID(spec.NormalizeDNSZoneName(name))}
-}
-
-// flattenPrivateDNSZone keeps the configured spelling of the name; the cloud reports it in lowercase.
-func flattenPrivateDNSZone(z *model.PrivateDNSZone, m *privateDNSZoneResourceModel) {
+// flatten keeps the configured spelling of the name; the cloud reports it in lowercase.
+func (privateDNSZoneAPI) flatten(_ context.Context, _ object, z *model.PrivateDNSZone, m *privateDNSZoneResourceModel, _ *diag.Diagnostics) {
 	m.Name = keepSpelling(m.Name, z.Name)
 	m.ID = types.StringValue(spec.PrivateDNSZoneID(spec.NormalizeDNSZoneName(z.Name)))
 }

@@ -2,15 +2,11 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"reflect"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -21,275 +17,144 @@ import (
 
 var (
 	_ resource.Resource                   = &serverResource{}
-	_ resource.ResourceWithConfigure      = &serverResource{}
-	_ resource.ResourceWithImportState    = &serverResource{}
 	_ resource.ResourceWithModifyPlan     = &serverResource{}
 	_ resource.ResourceWithValidateConfig = &serverResource{}
 )
 
 // NewServerResource is the flexpg_server resource.
 func NewServerResource() resource.Resource {
-	return &serverResource{}
+	r := &serverResource{}
+	r.plug("_server", serverResourceSchema, serverAPI{})
+	return r
 }
 
 type serverResource struct {
-	holder *clientHolder
+	resourceShape[serverResourceModel, model.Server]
 }
 
-func (r *serverResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_server"
+// serverAPI plugs the servers of the cloud into resourceShape. What only a server does lives in its hooks:
+// the cloud itself refuses to create an existing server, a server planned as Stopped is created running and
+// then stopped, and an update moves the power state around the change and sends the password only when it
+// changed. The plan-time rules are the resource's own methods (resource_server_plan.go).
+type serverAPI struct{}
+
+// The shape finds hooks by type assertion; these make a mistyped one a compile error.
+var (
+	_ createStarter[model.Server]         = serverAPI{}
+	_ createFinisher[serverResourceModel] = serverAPI{}
+	_ updater[serverResourceModel]        = serverAPI{}
+)
+
+func serverObject(name string) object {
+	return topObject("Server", "server", spec.ServerID(name), name)
 }
 
-func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = withFieldTable(serverResourceSchema(ctx), spec.ServerFields())
+func (serverAPI) object(m *serverResourceModel, _ *diag.Diagnostics) object {
+	return serverObject(m.Name.ValueString())
 }
 
-func (r *serverResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.holder = holderFromProviderData(req.ProviderData, &resp.Diagnostics)
+func (serverAPI) importObject(id string) (object, error) {
+	name, err := spec.ParseServerID(id)
+	return serverObject(name), err
 }
 
-func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan serverResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var passwordWO types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("administrator_password_wo"), &passwordWO)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+func (serverAPI) timeouts(m *serverResourceModel) timeouts.Value { return m.Timeouts }
 
+func (serverAPI) find(ctx context.Context, c *client.Client, o object) (*model.Server, error) {
+	return c.GetServer(ctx, o.Name)
+}
+
+func (serverAPI) flatten(ctx context.Context, _ object, s *model.Server, m *serverResourceModel, diags *diag.Diagnostics) {
+	diags.Append(flattenServer(ctx, s, m)...)
+}
+
+// expand is the body of a create (an update builds its own, see update): the password from whichever
+// attribute holds it, and no power state, since the server is created running.
+func (serverAPI) expand(ctx context.Context, plan, config *serverResourceModel, diags *diag.Diagnostics) model.Server {
 	password := plan.AdministratorPassword.ValueString()
-	if !passwordWO.IsNull() {
-		password = passwordWO.ValueString()
+	if !config.AdministratorPasswordWO.IsNull() {
+		password = config.AdministratorPasswordWO.ValueString()
 	}
-	name := plan.Name.ValueString()
-	// The server is created running; a requested Stopped state is applied once it exists.
-	body, d := expandServer(ctx, plan, password, "")
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	tflog.Info(ctx, "creating server", map[string]any{"name": name, "sku_name": body.SKUName, "version": body.Version})
-	op, err := c.PutServer(ctx, name, body, true)
-	if errors.Is(err, client.ErrAlreadyExists) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Server Already Exists",
-			fmt.Sprintf("A server named %q already exists in the flexpg cloud. To manage it with Terraform, import it: "+
-				"terraform import <resource address> %s", name, spec.ServerID(name)))
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating Server", fmt.Sprintf("The cloud refused to create server %q", name), err)
-		return
-	}
-
-	err = waitForOperation(ctx, c, op)
-	if err == nil && plan.State.ValueString() == spec.StateStopped {
-		err = mutate(ctx, c, func() (*model.Operation, error) { return c.StopServer(ctx, name) })
-	}
-	if err != nil {
-		// The cloud accepted the server, so it exists in some form: save what is known so Terraform tracks it
-		// (as tainted) instead of losing it.
-		r.savePartialState(ctx, c, plan, &resp.State, &resp.Diagnostics)
-		addAPIError(&resp.Diagnostics, "Error Creating Server",
-			fmt.Sprintf("The cloud accepted server %q but creating it did not finish; Terraform saved it as tainted "+
-				"and will replace it on the next apply", name), err)
-		return
-	}
-
-	resp.Diagnostics.Append(r.readInto(ctx, c, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	body, d := expandServer(ctx, *plan, password, "")
+	diags.Append(d...)
+	return body
 }
 
-func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state serverResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	s, err := c.GetServer(ctx, state.Name.ValueString())
-	if errors.Is(err, client.ErrNotFound) {
-		tflog.Warn(ctx, "server no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Server", fmt.Sprintf("Could not read server %q", state.Name.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(flattenServer(ctx, s, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+// put replaces the server; only update sends it (see putChange), a create goes through startCreate.
+func (serverAPI) put(ctx context.Context, c *client.Client, o object, body model.Server) (*model.Operation, error) {
+	return c.PutServer(ctx, o.Name, body, false)
 }
 
-// Update starts a stopped server before changing it and stops it after, because the service changes only
-// running servers. The spec change itself is one PUT of the whole desired server.
-func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state serverResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	var passwordWO types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("administrator_password_wo"), &passwordWO)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+// startCreate asks the cloud to create the server only if it does not exist (client.ErrAlreadyExists).
+func (serverAPI) startCreate(ctx context.Context, c *client.Client, o object, body model.Server) (*model.Operation, error) {
+	return c.PutServer(ctx, o.Name, body, true)
+}
 
-	name := plan.Name.ValueString()
-	password := passwordToSend(plan, state, passwordWO)
-	desired, current := plan.State.ValueString(), state.State.ValueString()
+// finishCreate applies a requested Stopped state once the server exists.
+func (serverAPI) finishCreate(ctx context.Context, c *client.Client, o object, plan *serverResourceModel) error {
+	if plan.State.ValueString() != spec.StateStopped {
+		return nil
+	}
+	return mutate(ctx, c, func() (*model.Operation, error) { return c.StopServer(ctx, o.Name) })
+}
+
+func (serverAPI) remove(ctx context.Context, c *client.Client, o object) (*model.Operation, error) {
+	return c.DeleteServer(ctx, o.Name)
+}
+
+// update starts a stopped server before changing it and stops it after, because the service changes only
+// running servers. The spec change itself is one PUT of the whole desired server (see putChange).
+func (a serverAPI) update(ctx context.Context, c *client.Client, o object, plan, prior, config *serverResourceModel, diags *diag.Diagnostics) {
+	desired, current := plan.State.ValueString(), prior.State.ValueString()
 	starting := desired == spec.StateReady && current == spec.StateStopped
 	stopping := desired == spec.StateStopped && current != spec.StateStopped
-
-	if starting {
-		tflog.Info(ctx, "starting server", map[string]any{"name": name})
-		err := mutate(ctx, c, func() (*model.Operation, error) { return c.StartServer(ctx, name) })
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Starting Server", fmt.Sprintf("Could not start server %q", name), err)
-			return
-		}
-	}
-
-	changed, d := serverSpecChanged(ctx, plan, state)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
+	if starting && !powerServer(ctx, c, o, "start", "Error Starting Server", c.StartServer, diags) {
 		return
 	}
-	if changed || password != "" {
-		putState := desired
-		if stopping {
-			putState = spec.StateReady // stopped below, after the change
-		}
-		body, d := expandServer(ctx, plan, password, putState)
-		resp.Diagnostics.Append(d...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		tflog.Info(ctx, "updating server", map[string]any{"name": name, "password_changed": password != ""})
-		err := mutate(ctx, c, func() (*model.Operation, error) { return c.PutServer(ctx, name, body, false) })
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Updating Server", fmt.Sprintf("Could not update server %q", name), err)
-			return
-		}
-	}
-
+	putState := desired
 	if stopping {
-		tflog.Info(ctx, "stopping server", map[string]any{"name": name})
-		err := mutate(ctx, c, func() (*model.Operation, error) { return c.StopServer(ctx, name) })
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Stopping Server", fmt.Sprintf("Could not stop server %q", name), err)
-			return
-		}
+		putState = spec.StateReady // stopped below, after the change
 	}
-
-	resp.Diagnostics.Append(r.readInto(ctx, c, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-}
-
-func (r *serverResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state serverResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	name := state.Name.ValueString()
-	tflog.Info(ctx, "deleting server", map[string]any{"name": name})
-	err := mutate(ctx, c, func() (*model.Operation, error) { return c.DeleteServer(ctx, name) })
-	if err != nil && !errors.Is(err, client.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Error Deleting Server", fmt.Sprintf("Could not delete server %q", name), err)
+	if a.putChange(ctx, c, o, *plan, *prior, config.AdministratorPasswordWO, putState, diags) && stopping {
+		powerServer(ctx, c, o, "stop", "Error Stopping Server", c.StopServer, diags)
 	}
 }
 
-func (r *serverResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name, err := spec.ParseServerID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a server by its ID, /%s/<name>: %s", spec.CollectionServers, err))
-		return
+// powerServer starts or stops a server (verb) and waits until it has.
+func powerServer(ctx context.Context, c *client.Client, o object, verb, summary string,
+	action func(context.Context, string) (*model.Operation, error), diags *diag.Diagnostics) bool {
+	tflog.Info(ctx, "changing the server's power state", map[string]any{"name": o.Name, "action": verb})
+	if err := mutate(ctx, c, func() (*model.Operation, error) { return action(ctx, o.Name) }); err != nil {
+		addAPIError(diags, summary, "Could not "+verb+" "+o.What, err)
+		return false
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), spec.ServerID(name))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	return true
 }
 
-// readInto refreshes m from the cloud after a change.
-func (r *serverResource) readInto(ctx context.Context, c *client.Client, m *serverResourceModel) diag.Diagnostics {
-	var diags diag.Diagnostics
-	s, err := c.GetServer(ctx, m.Name.ValueString())
-	if err != nil {
-		addAPIError(&diags, "Error Reading Server", fmt.Sprintf("Could not read server %q after changing it", m.Name.ValueString()), err)
-		return diags
+// putChange sends the desired server when its spec (without password and power state) changed or a new
+// password is to be sent, so a pure stop or start sends no PUT. putState is the power state the PUT asks for.
+func (a serverAPI) putChange(ctx context.Context, c *client.Client, o object, plan, prior serverResourceModel,
+	passwordWO types.String, putState string, diags *diag.Diagnostics) bool {
+	password := passwordToSend(plan, prior, passwordWO)
+	changed, d := serverSpecChanged(ctx, plan, prior)
+	diags.Append(d...)
+	if diags.HasError() {
+		return false
 	}
-	diags.Append(flattenServer(ctx, s, m)...)
-	return diags
-}
-
-// partialReadTimeout bounds the best-effort read of a server whose create failed; the create's own context
-// may already be out of time.
-const partialReadTimeout = 30 * time.Second
-
-// savePartialState records a server the cloud accepted but did not finish creating.
-func (r *serverResource) savePartialState(ctx context.Context, c *client.Client, plan serverResourceModel, state *tfsdk.State, diags *diag.Diagnostics) {
-	m := plan
-	m.ID = types.StringValue(spec.ServerID(plan.Name.ValueString()))
-	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), partialReadTimeout)
-	defer cancel()
-	if s, err := c.GetServer(readCtx, plan.Name.ValueString()); err == nil {
-		diags.Append(flattenServer(readCtx, s, &m)...)
+	if !changed && password == "" {
+		return true
 	}
-	m.clearUnknowns()
-	diags.Append(state.Set(ctx, m)...)
+	body, d := expandServer(ctx, plan, password, putState)
+	diags.Append(d...)
+	if diags.HasError() {
+		return false
+	}
+	tflog.Info(ctx, "updating server", map[string]any{"name": o.Name, "password_changed": password != ""})
+	if err := mutate(ctx, c, func() (*model.Operation, error) { return a.put(ctx, c, o, body) }); err != nil {
+		addAPIError(diags, "Error Updating Server", "Could not update "+o.What, err)
+		return false
+	}
+	return true
 }
 
 // passwordToSend returns the administrator password an update must send, or "" to leave it alone: the

@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -24,26 +21,22 @@ import (
 
 var (
 	_ resource.Resource                   = &serverConfigurationResource{}
-	_ resource.ResourceWithConfigure      = &serverConfigurationResource{}
-	_ resource.ResourceWithImportState    = &serverConfigurationResource{}
 	_ resource.ResourceWithValidateConfig = &serverConfigurationResource{}
 )
 
 // NewServerConfigurationResource is the flexpg_server_configuration resource.
 func NewServerConfigurationResource() resource.Resource {
-	return &serverConfigurationResource{}
+	r := &serverConfigurationResource{}
+	r.plug("_server_configuration", serverConfigurationSchema, serverConfigurationAPI{})
+	return r
 }
 
 type serverConfigurationResource struct {
-	holder *clientHolder
+	resourceShape[serverConfigurationResourceModel, model.Configuration]
 }
 
-func (r *serverConfigurationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_server_configuration"
-}
-
-func (r *serverConfigurationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = withFieldTable(schema.Schema{
+func serverConfigurationSchema(ctx context.Context) schema.Schema {
+	return withFieldTable(schema.Schema{
 		MarkdownDescription: "Sets one server parameter. Changing a static parameter restarts the server (a running " +
 			"one), as the service's restart-on-change default does. Destroying the resource resets the parameter to its default.",
 		Attributes: map[string]schema.Attribute{
@@ -58,11 +51,7 @@ func (r *serverConfigurationResource) Schema(ctx context.Context, _ resource.Sch
 				Required:   true,
 				Validators: []validator.String{validators.ParameterName()},
 			},
-			"server_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the server (`flexpg_server.<name>.id`).",
-				Required:            true,
-				Validators:          []validator.String{validators.ServerID("server_id")},
-			},
+			"server_id": serverIDAttribute(),
 			"value": schema.StringAttribute{
 				MarkdownDescription: "Value of the parameter, checked at plan time against the parameter's type and " +
 					"allowed values (for example `ssl_min_protocol_version` accepts only `TLSv1.2` and `TLSv1.3`). " +
@@ -75,10 +64,6 @@ func (r *serverConfigurationResource) Schema(ctx context.Context, _ resource.Sch
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}, spec.ConfigurationFields())
-}
-
-func (r *serverConfigurationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.holder = holderFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig checks the value against the named parameter; an unknown name is the name validator's error.
@@ -96,131 +81,78 @@ func (r *serverConfigurationResource) ValidateConfig(ctx context.Context, req re
 	}
 }
 
-func (r *serverConfigurationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan serverConfigurationResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	r.set(ctx, timeout, &plan, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+// serverConfigurationAPI plugs the server parameters of the cloud into resourceShape. A parameter is never
+// created or deleted, only set: it exists, with its default value, as long as its server does. So creating the
+// resource sets the value, destroying it resets the default, and a change of a static parameter is done only
+// once a running server restarted.
+type serverConfigurationAPI struct{}
+
+// The shape finds hooks by type assertion; these make a mistyped one a compile error.
+var (
+	_ createStarter[model.Configuration] = serverConfigurationAPI{}
+	_ operationWaiter                    = serverConfigurationAPI{}
+)
+
+func configurationObject(server, name string) object {
+	return childObject("Server Configuration", "server parameter", spec.ConfigurationID(server, name), name,
+		serverParent(server))
 }
 
-func (r *serverConfigurationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state serverConfigurationResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	server := serverNameFrom(state.ServerID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	cfg, err := c.GetConfiguration(ctx, server, state.Name.ValueString())
-	if errors.Is(err, client.ErrNotFound) {
-		// The server is gone (every parameter exists as long as its server does).
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Server Configuration",
-			fmt.Sprintf("Could not read parameter %q of server %q", state.Name.ValueString(), server), err)
-		return
-	}
-	flattenConfiguration(server, cfg, &state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+func (serverConfigurationAPI) object(m *serverConfigurationResourceModel, diags *diag.Diagnostics) object {
+	return configurationObject(serverNameFrom(m.ServerID, diags), m.Name.ValueString())
 }
 
-func (r *serverConfigurationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan serverConfigurationResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	r.set(ctx, timeout, &plan, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+func (serverConfigurationAPI) importObject(id string) (object, error) {
+	server, name, err := spec.ParseChildID(id, spec.CollectionConfigurations)
+	return configurationObject(server, name), err
 }
 
-// Delete returns the parameter to its default, restarting the server if the parameter is static.
-func (r *serverConfigurationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state serverConfigurationResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	server := serverNameFrom(state.ServerID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	name := state.Name.ValueString()
-	tflog.Info(ctx, "resetting server parameter", map[string]any{"server": server, "name": name})
-	err := mutate(ctx, c, func() (*model.Operation, error) { return c.ResetConfiguration(ctx, server, name) })
-	if errors.Is(err, client.ErrNotFound) {
-		return // the server is gone, and its parameters with it
-	}
-	if err == nil {
-		err = restartIfPending(ctx, c, server, name)
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Resetting Server Configuration",
-			fmt.Sprintf("Could not reset parameter %q of server %q to its default", name, server), err)
-	}
+func (serverConfigurationAPI) timeouts(m *serverConfigurationResourceModel) timeouts.Value {
+	return m.Timeouts
 }
 
-func (r *serverConfigurationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importChild(ctx, req.ID, spec.CollectionConfigurations, resp)
+// find reports ErrNotFound only when the server is gone (every parameter exists as long as its server does).
+func (serverConfigurationAPI) find(ctx context.Context, c *client.Client, o object) (*model.Configuration, error) {
+	return c.GetConfiguration(ctx, o.Parent.Name, o.Name)
 }
 
-// set writes the planned value, restarts the server when the parameter needs it, and reads the result back.
-func (r *serverConfigurationResource) set(ctx context.Context, timeout time.Duration, m *serverConfigurationResourceModel, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	server := serverNameFrom(m.ServerID, diags)
-	c := clientFrom(ctx, r.holder, diags)
-	if c == nil {
-		return
-	}
+func (serverConfigurationAPI) put(ctx context.Context, c *client.Client, o object, body model.Configuration) (*model.Operation, error) {
+	return c.PutConfiguration(ctx, o.Parent.Name, body.Name, body.Value)
+}
 
-	name, value := m.Name.ValueString(), m.Value.ValueString()
-	tflog.Info(ctx, "setting server parameter", map[string]any{"server": server, "name": name})
-	err := mutate(ctx, c, func() (*model.Operation, error) { return c.PutConfiguration(ctx, server, name, value) })
-	if err == nil {
-		err = restartIfPending(ctx, c, server, name)
+// startCreate sets the value: there is no parameter to look for first, since it always exists.
+func (a serverConfigurationAPI) startCreate(ctx context.Context, c *client.Client, o object, body model.Configuration) (*model.Operation, error) {
+	return a.put(ctx, c, o, body)
+}
+
+// remove resets the parameter to its default.
+func (serverConfigurationAPI) remove(ctx context.Context, c *client.Client, o object) (*model.Operation, error) {
+	return c.ResetConfiguration(ctx, o.Parent.Name, o.Name)
+}
+
+// wait waits for the change and then restarts the server if the parameter needs it.
+func (serverConfigurationAPI) wait(ctx context.Context, c *client.Client, o object, op *model.Operation) error {
+	if err := waitForOperation(ctx, c, op); err != nil {
+		return err
 	}
-	if err != nil {
-		addAPIError(diags, "Error Setting Server Configuration",
-			fmt.Sprintf("Could not set parameter %q of server %q", name, server), err)
-		return
+	return restartIfPending(ctx, c, o.Parent.Name, o.Name)
+}
+
+func (serverConfigurationAPI) expand(_ context.Context, m, _ *serverConfigurationResourceModel, _ *diag.Diagnostics) model.Configuration {
+	return model.Configuration{Name: m.Name.ValueString(), Value: m.Value.ValueString()}
+}
+
+// flatten copies what the cloud reports into m. The cloud reports a value in its canonical spelling ("on"
+// for the "TRUE" a user wrote, "100" for "0100"); when that means the value m already holds (the plan after
+// an apply, the state on a refresh), m keeps the user's spelling (semantic equality by
+// spec.ParameterValuesEqual), so the configuration plans clean and only a real change shows as drift.
+func (serverConfigurationAPI) flatten(_ context.Context, o object, cfg *model.Configuration, m *serverConfigurationResourceModel, _ *diag.Diagnostics) {
+	m.ID = types.StringValue(spec.ConfigurationID(o.Parent.Name, cfg.Name))
+	m.Name = types.StringValue(cfg.Name)
+	m.ServerID = types.StringValue(o.Parent.ID)
+	if !known(m.Value) || !spec.ParameterValuesEqual(cfg.Name, m.Value.ValueString(), cfg.Value) {
+		m.Value = types.StringValue(cfg.Value)
 	}
-	cfg, err := c.GetConfiguration(ctx, server, name)
-	if err != nil {
-		addAPIError(diags, "Error Reading Server Configuration",
-			fmt.Sprintf("Could not read parameter %q of server %q after setting it", name, server), err)
-		return
-	}
-	flattenConfiguration(server, cfg, m)
 }
 
 // restartIfPending restarts a running server whose parameter change waits for a restart (a static parameter).
@@ -244,19 +176,6 @@ func restartIfPending(ctx context.Context, c *client.Client, server, name string
 	}
 	tflog.Info(ctx, "restarting server to apply a static parameter", map[string]any{"server": server, "name": name})
 	return mutate(ctx, c, func() (*model.Operation, error) { return c.RestartServer(ctx, server) })
-}
-
-// flattenConfiguration copies what the cloud reports into m. The cloud reports a value in its canonical
-// spelling ("on" for the "TRUE" a user wrote, "100" for "0100"); when that means the value m already holds
-// (the plan after an apply, the state on a refresh), m keeps the user's spelling (semantic equality by
-// spec.ParameterValuesEqual), so the configuration plans clean and only a real change shows as drift.
-func flattenConfiguration(server string, cfg *model.Configuration, m *serverConfigurationResourceModel) {
-	m.ID = types.StringValue(spec.ConfigurationID(server, cfg.Name))
-	m.Name = types.StringValue(cfg.Name)
-	m.ServerID = types.StringValue(spec.ServerID(server))
-	if !known(m.Value) || !spec.ParameterValuesEqual(cfg.Name, m.Value.ValueString(), cfg.Value) {
-		m.Value = types.StringValue(cfg.Value)
-	}
 }
 
 type serverConfigurationResourceModel struct {

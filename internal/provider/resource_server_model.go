@@ -179,32 +179,6 @@ func flattenMaintenanceWindow(mw *model.MaintenanceWindow, diags *diag.Diagnosti
 	}, diags)
 }
 
-// clearUnknowns turns every unknown value into null. State can never hold unknown values, and a create that
-// failed after the cloud accepted it still saves what it knows, so Terraform tracks (and taints) the server.
-func (m *serverResourceModel) clearUnknowns() {
-	for _, s := range []*types.String{&m.AdministratorLogin, &m.EarliestRestoreTime, &m.FQDN, &m.HAState, &m.Host,
-		&m.StandbyZone, &m.State, &m.StorageTier, &m.Version, &m.Zone} {
-		if s.IsUnknown() {
-			*s = types.StringNull()
-		}
-	}
-	for _, n := range []*types.Int64{&m.BackupRetentionDays, &m.Port, &m.ReplicaCapacity, &m.StorageMB} {
-		if n.IsUnknown() {
-			*n = types.Int64Null()
-		}
-	}
-	if m.PublicNetworkAccessEnabled.IsUnknown() {
-		m.PublicNetworkAccessEnabled = types.BoolNull()
-	}
-	if m.HighAvailability.IsUnknown() {
-		m.HighAvailability = noBlock(highAvailabilityAttrTypes)
-	} else if ha, ok := singleBlock[highAvailabilityModel](context.Background(), m.HighAvailability, nil); ok && ha.StandbyAvailabilityZone.IsUnknown() {
-		ha.StandbyAvailabilityZone = types.StringNull()
-		obj, _ := types.ObjectValueFrom(context.Background(), highAvailabilityAttrTypes, ha)
-		m.HighAvailability, _ = types.ListValue(obj.Type(context.Background()), []attr.Value{obj})
-	}
-}
-
 // serverConfig converts a model (configuration or plan) into the spec's view for validation. Attributes whose
 // values are unknown are returned in unknown (as spec field paths) so their errors can be dropped: spec reads
 // a zero value as "not set". password is the administrator password from whichever attribute holds it.

@@ -27,9 +27,10 @@ import (
 // serverResourceSchema is the flexpg_server schema. Attributes are alphabetical. high_availability and
 // maintenance_window are blocks of at most one, written as azurerm users write them (`high_availability {
 // mode = "ZoneRedundant" }`, read as high_availability[0].mode), so a module written for azurerm ports
-// unchanged; a diagnostic on a block's attribute points at that attribute's own line.
+// unchanged; a diagnostic on a block's attribute points at that attribute's own line. The spec field table
+// adds RequiresReplace (withFieldTable).
 func serverResourceSchema(ctx context.Context) schema.Schema {
-	return schema.Schema{
+	return withFieldTable(schema.Schema{
 		MarkdownDescription: "Manages a PostgreSQL flexible server: one real PostgreSQL instance run by the flexpg " +
 			"cloud in Docker.",
 		Attributes: map[string]schema.Attribute{
@@ -257,7 +258,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
-	}
+	}, spec.ServerFields())
 }
 
 func highAvailabilityAttributes(ctx context.Context) map[string]schema.Attribute {

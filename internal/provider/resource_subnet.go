@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,18 +21,19 @@ import (
 
 var (
 	_ resource.Resource                   = &subnetResource{}
-	_ resource.ResourceWithConfigure      = &subnetResource{}
-	_ resource.ResourceWithImportState    = &subnetResource{}
 	_ resource.ResourceWithValidateConfig = &subnetResource{}
 )
 
 // NewSubnetResource is the flexpg_subnet resource.
 func NewSubnetResource() resource.Resource {
-	return &subnetResource{}
+	r := &subnetResource{}
+	calls := children((*client.Client).GetSubnet, (*client.Client).PutSubnet, (*client.Client).DeleteSubnet)
+	r.plug("_subnet", subnetSchema, subnetAPI{childCalls: calls})
+	return r
 }
 
 type subnetResource struct {
-	holder *clientHolder
+	resourceShape[subnetResourceModel, model.Subnet]
 }
 
 type subnetResourceModel struct {
@@ -46,12 +45,8 @@ type subnetResourceModel struct {
 	VirtualNetworkID types.String   `tfsdk:"virtual_network_id"`
 }
 
-func (r *subnetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_subnet"
-}
-
-func (r *subnetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = withFieldTable(schema.Schema{
+func subnetSchema(ctx context.Context) schema.Schema {
+	return withFieldTable(schema.Schema{
 		MarkdownDescription: "Manages a subnet of a virtual network. A subnet delegated to `" + spec.DelegationFlexibleServers +
 			"` holds private-access servers (`delegated_subnet_id` of `flexpg_server`) and nothing else.",
 		Attributes: map[string]schema.Attribute{
@@ -82,21 +77,12 @@ func (r *subnetResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Required:            true,
 				Validators:          []validator.String{validators.SubnetName()},
 			},
-			"virtual_network_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the virtual network (`flexpg_virtual_network.<name>.id`); " +
-					validators.VirtualNetworkID().MarkdownDescription(ctx) + ".",
-				Required:   true,
-				Validators: []validator.String{validators.VirtualNetworkID()},
-			},
+			"virtual_network_id": virtualNetworkIDAttribute(ctx),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}, spec.SubnetFields())
-}
-
-func (r *subnetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.holder = holderFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig runs the rules the cloud runs on the configuration alone (spec.ValidateSubnet). The rules
@@ -118,147 +104,6 @@ func (r *subnetResource) ValidateConfig(ctx context.Context, req resource.Valida
 	addFieldErrors(&resp.Diagnostics, spec.ValidateSubnet(c).Without(unknown...))
 }
 
-func (r *subnetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan subnetResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	vnet := vnetNameFrom(plan.VirtualNetworkID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	name := plan.Name.ValueString()
-	obj := subnetObject(vnet, name)
-	body := expandSubnet(plan)
-	ok := networkCreate(ctx, c, obj,
-		func() error { _, err := c.GetSubnet(ctx, vnet, name); return err },
-		func() (*model.Operation, error) { return c.PutSubnet(ctx, vnet, body) },
-		func() {
-			plan.ID = types.StringValue(obj.ID)
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		},
-		&resp.Diagnostics)
-	if !ok {
-		return
-	}
-	resp.Diagnostics.Append(r.readInto(ctx, c, vnet, obj, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-}
-
-func (r *subnetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state subnetResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	vnet := vnetNameFrom(state.VirtualNetworkID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	name := state.Name.ValueString()
-	s, err := c.GetSubnet(ctx, vnet, name)
-	if errors.Is(err, client.ErrNotFound) {
-		// The subnet, or its whole network, is gone.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Subnet",
-			fmt.Sprintf("Could not read subnet %q of virtual network %q", name, vnet), err)
-		return
-	}
-	flattenSubnet(vnet, s, &state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
-func (r *subnetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan subnetResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	vnet := vnetNameFrom(plan.VirtualNetworkID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	obj := subnetObject(vnet, plan.Name.ValueString())
-	body := expandSubnet(plan)
-	if !networkUpdate(ctx, c, obj, func() (*model.Operation, error) { return c.PutSubnet(ctx, vnet, body) }, &resp.Diagnostics) {
-		return
-	}
-	resp.Diagnostics.Append(r.readInto(ctx, c, vnet, obj, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-}
-
-func (r *subnetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state subnetResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	vnet := vnetNameFrom(state.VirtualNetworkID, &resp.Diagnostics)
-	c := clientFrom(ctx, r.holder, &resp.Diagnostics)
-	if c == nil {
-		return
-	}
-
-	name := state.Name.ValueString()
-	networkDelete(ctx, c, subnetObject(vnet, name),
-		func() (*model.Operation, error) { return c.DeleteSubnet(ctx, vnet, name) }, &resp.Diagnostics)
-}
-
-func (r *subnetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	vnet, name, err := spec.ParseSubnetID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a subnet by its ID, /%s/<vnet>/%s/<name>: %s", spec.CollectionVirtualNetworks, spec.CollectionSubnets, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), spec.SubnetID(vnet, name))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("virtual_network_id"), spec.VirtualNetworkID(vnet))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-}
-
-func (r *subnetResource) readInto(ctx context.Context, c *client.Client, vnet string, obj networkObject, m *subnetResourceModel) diag.Diagnostics {
-	var diags diag.Diagnostics
-	s, err := c.GetSubnet(ctx, vnet, m.Name.ValueString())
-	if err != nil {
-		readAfterChange(&diags, obj, err)
-		return diags
-	}
-	flattenSubnet(vnet, s, m)
-	return diags
-}
-
 // vnetNameFrom returns the network name of a virtual_network_id value; the schema validator has already
 // checked the form, so a failure here means corrupted state.
 func vnetNameFrom(id types.String, diags *diag.Diagnostics) string {
@@ -269,12 +114,31 @@ func vnetNameFrom(id types.String, diags *diag.Diagnostics) string {
 	return name
 }
 
-func subnetObject(vnet, name string) networkObject {
-	return networkObject{Kind: "Subnet", Noun: "subnet",
-		What: fmt.Sprintf("subnet %q of virtual network %q", name, vnet), ID: spec.SubnetID(vnet, name)}
+// subnetAPI plugs the subnets of the cloud into resourceShape.
+type subnetAPI struct {
+	childCalls[model.Subnet]
+	inUseOnConflict
 }
 
-func expandSubnet(m subnetResourceModel) model.Subnet {
+// The shape finds hooks by type assertion; this makes a mistyped one a compile error.
+var _ deleteConflictExplainer = subnetAPI{}
+
+func subnetObject(vnet, name string) object {
+	return childObject("Subnet", "subnet", spec.SubnetID(vnet, name), name, virtualNetworkParent(vnet))
+}
+
+func (subnetAPI) object(m *subnetResourceModel, diags *diag.Diagnostics) object {
+	return subnetObject(vnetNameFrom(m.VirtualNetworkID, diags), m.Name.ValueString())
+}
+
+func (subnetAPI) importObject(id string) (object, error) {
+	vnet, name, err := spec.ParseSubnetID(id)
+	return subnetObject(vnet, name), err
+}
+
+func (subnetAPI) timeouts(m *subnetResourceModel) timeouts.Value { return m.Timeouts }
+
+func (subnetAPI) expand(_ context.Context, m, _ *subnetResourceModel, _ *diag.Diagnostics) model.Subnet {
 	return model.Subnet{
 		Name:          m.Name.ValueString(),
 		AddressPrefix: m.AddressPrefix.ValueString(),
@@ -282,12 +146,12 @@ func expandSubnet(m subnetResourceModel) model.Subnet {
 	}
 }
 
-// flattenSubnet copies what the cloud reports into m. The API omits an empty delegation; a configured
+// flatten copies what the cloud reports into m. The API omits an empty delegation; a configured
 // `delegation = ""` is kept as such rather than turned into null.
-func flattenSubnet(vnet string, s *model.Subnet, m *subnetResourceModel) {
-	m.ID = types.StringValue(spec.SubnetID(vnet, s.Name))
+func (subnetAPI) flatten(_ context.Context, o object, s *model.Subnet, m *subnetResourceModel, _ *diag.Diagnostics) {
+	m.ID = types.StringValue(spec.SubnetID(o.Parent.Name, s.Name))
 	m.Name = types.StringValue(s.Name)
-	m.VirtualNetworkID = types.StringValue(spec.VirtualNetworkID(vnet))
+	m.VirtualNetworkID = types.StringValue(o.Parent.ID)
 	m.AddressPrefix = types.StringValue(s.AddressPrefix)
 	if s.Delegation == "" && known(m.Delegation) && m.Delegation.ValueString() == "" {
 		return
