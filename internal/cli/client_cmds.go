@@ -41,8 +41,8 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	if build == "" {
 		build = "not reported"
 	}
-	fmt.Fprintf(e.stdout, "cloud %s (version %s, build %s): %d servers, %d running operations, %d engine objects owned\n",
-		st.CloudID, st.Version, build, st.Servers, st.RunningOperations, len(st.Owned))
+	fmt.Fprintf(e.stdout, "cloud %s (version %s, build %s): %d servers, %d running operations, %d engine objects owned, %d spare\n",
+		st.CloudID, st.Version, build, st.Servers, st.RunningOperations, len(st.Owned), len(st.Spares))
 	if self := buildid.Of(Version); st.Build != self {
 		hint := ""
 		if os.Getenv("FLEXPG_ENDPOINT") == "" {

@@ -58,8 +58,9 @@ type Controller struct {
 	netMu sync.Mutex
 	net   *runtime.NetworkInfo
 
-	mgmt  mgmtCert
-	locks serverLocks
+	mgmt   mgmtCert
+	locks  serverLocks
+	spares spareFills
 	// networkOps runs network operations one at a time: they share the machine's isolation rules and the
 	// resolver, which each of them rewrites from the whole store.
 	networkOps sync.Mutex
@@ -116,6 +117,9 @@ func (c *Controller) Start(ctx context.Context) error {
 	}
 	if err := c.restoreEndpoints(ctx); err != nil {
 		return err
+	}
+	if err := c.sweepSpares(ctx); err != nil {
+		c.log.Warn("clean up spare data volumes", "err", err) // the cloud works without them
 	}
 	var pending []store.Operation
 	err := c.store.View(func(tx *store.Tx) error {

@@ -118,6 +118,9 @@ func (c *Controller) ensureContainer(ctx context.Context, name string, image str
 	if !ok {
 		return fmt.Errorf("unknown sku %q", st.server.Spec.SKUName)
 	}
+	if st.server.Volume == "" {
+		return fmt.Errorf("server %s has no data volume yet", name)
+	}
 	compute := spec.ScaledCompute(sku, c.cfg.Scale)
 	pl, err := c.placement(ctx, st.server)
 	if err != nil {
@@ -129,7 +132,7 @@ func (c *Controller) ensureContainer(ctx context.Context, name string, image str
 		Hostname:   name,
 		Labels:     c.labels(serverResource(name), "server"),
 		Network:    pl.network,
-		Mounts:     []runtime.Mount{{Volume: c.volumeName(name), Target: postgres.DataVolume}},
+		Mounts:     []runtime.Mount{{Volume: st.server.Volume, Target: postgres.DataVolume}},
 		NanoCPUs:   compute.NanoCPUs,
 		MemoryByte: compute.MemoryBytes,
 		StopSignal: "SIGINT",

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
@@ -19,7 +18,7 @@ func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 		steps: []step{
 			{"reservePort", func(ctx context.Context, r *run) error { return c.reservePort(name) }},
 			{"image", func(ctx context.Context, r *run) error { _, err := c.serverImage(ctx, name); return err }},
-			{"volume", func(ctx context.Context, r *run) error { return c.createVolume(ctx, name) }},
+			{"volume", func(ctx context.Context, r *run) error { return c.takeVolume(ctx, name) }},
 			{"container", func(ctx context.Context, r *run) error {
 				image, err := c.serverImage(ctx, name)
 				if err != nil {
@@ -56,7 +55,7 @@ func (c *Controller) teardownSteps(name string) []step {
 		{"removeContainer", func(ctx context.Context, r *run) error {
 			return c.cfg.Runtime.RemoveContainer(ctx, c.containerName(name))
 		}},
-		{"removeVolume", func(ctx context.Context, r *run) error { return c.cfg.Runtime.RemoveVolume(ctx, c.volumeName(name)) }},
+		{"removeVolume", func(ctx context.Context, r *run) error { return c.removeVolume(ctx, name) }},
 		{"removeCertificate", func(ctx context.Context, r *run) error { return c.forgetServerCert(name) }},
 	}
 }
@@ -101,7 +100,7 @@ func (c *Controller) reservePort(name string) error {
 	if private {
 		return c.store.Update(func(tx *store.Tx) error {
 			return updateServer(tx, name, func(s *store.Server) {
-				s.Container, s.Volume = c.containerName(name), c.volumeName(name)
+				s.Container = c.containerName(name)
 			})
 		})
 	}
@@ -126,7 +125,6 @@ func (c *Controller) reservePort(name string) error {
 			}
 			s.HostPort = port
 			s.Container = c.containerName(name)
-			s.Volume = c.volumeName(name)
 			return tx.PutServer(s)
 		})
 		if errors.Is(err, errPortTaken) {
@@ -151,9 +149,20 @@ func (c *Controller) serverImage(ctx context.Context, name string) (string, erro
 	return c.cfg.Images.Ensure(ctx, spec.ImageMajor(version))
 }
 
-func (c *Controller) createVolume(ctx context.Context, name string) error {
-	return c.cfg.Runtime.CreateVolume(ctx, runtime.VolumeSpec{
-		Name:   c.volumeName(name),
-		Labels: c.labels(serverResource(name), "data"),
+// removeVolume removes the server's data volume: the one its record names (a new one, or an adopted spare).
+// A create that failed before the volume step has none, and its would-be volume is removed in case.
+func (c *Controller) removeVolume(ctx context.Context, name string) error {
+	var volume string
+	err := c.store.View(func(tx *store.Tx) error {
+		s, err := tx.GetServer(name)
+		volume = s.Volume
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	if volume == "" {
+		volume = c.volumeName(name)
+	}
+	return c.cfg.Runtime.RemoveVolume(ctx, volume)
 }

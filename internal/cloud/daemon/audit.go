@@ -4,30 +4,62 @@ import (
 	"context"
 	"strings"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
+// owners is what the state says owns engine objects: resources by ID, the server that adopted each spare
+// volume, and the spare volumes still kept for later creates.
+type owners struct {
+	resources map[string]bool
+	adopted   map[string]string // volume → server ID
+	spares    map[string]bool
+}
+
+func (d *Daemon) owners(tx *store.Tx, st *model.Status) (owners, error) {
+	o := owners{resources: map[string]bool{"/cloud/" + d.cloudID + "/public": true}, adopted: map[string]string{}, spares: map[string]bool{}}
+	servers, err := tx.ListServers()
+	if err != nil {
+		return o, err
+	}
+	for _, s := range servers {
+		o.resources[spec.ServerID(s.Spec.Name)] = true
+		o.adopted[s.Volume] = spec.ServerID(s.Spec.Name)
+	}
+	st.Servers = len(servers)
+	subnets, err := tx.ListAllSubnets()
+	if err != nil {
+		return o, err
+	}
+	for _, s := range subnets {
+		o.resources[spec.SubnetID(s.VNet, s.Subnet.Name)] = true
+	}
+	spares, err := tx.ListSpares()
+	for _, s := range spares {
+		o.spares[s.Volume] = true
+	}
+	return o, err
+}
+
 // Status audits the engine against the state: every object labelled as managed is either owned by a
-// resource of this cloud, labelled for this cloud but owned by nothing (unowned: a leak), or another cloud's.
+// resource of this cloud, a spare volume the cloud keeps, labelled for this cloud but owned by nothing
+// (unowned: a leak), or another cloud's.
 func (d *Daemon) Status(ctx context.Context) (model.Status, error) {
 	st := model.Status{CloudID: d.cloudID, Version: d.cfg.Version, Build: d.cfg.Build}
-	known := map[string]bool{"/cloud/" + d.cloudID + "/public": true}
+	var own owners
 	err := d.store.View(func(tx *store.Tx) error {
-		servers, err := tx.ListServers()
-		for _, s := range servers {
-			known["/flexibleServers/"+s.Spec.Name] = true
+		var err error
+		if own, err = d.owners(tx, &st); err != nil {
+			return err
 		}
-		st.Servers = len(servers)
-		ops, err2 := tx.ListOperations()
+		ops, err := tx.ListOperations()
 		for _, op := range ops {
 			if op.Status == model.OperationRunning {
 				st.RunningOperations++
 			}
-		}
-		if err == nil {
-			err = err2
 		}
 		return err
 	})
@@ -38,6 +70,7 @@ func (d *Daemon) Status(ctx context.Context) (model.Status, error) {
 	if err != nil {
 		return st, err
 	}
+	spareResource := controller.SpareResource(d.cloudID)
 	for _, o := range objects {
 		eo := model.EngineObject{Kind: string(o.Kind), Name: o.Name, Resource: o.Labels[runtime.LabelResource], CloudID: o.Labels[runtime.LabelCloud]}
 		switch {
@@ -46,7 +79,12 @@ func (d *Daemon) Status(ctx context.Context) (model.Status, error) {
 		case eo.CloudID != d.cloudID:
 			eo.Reason = "labelled for another cloud instance"
 			st.OtherClouds = append(st.OtherClouds, eo)
-		case known[eo.Resource]:
+		case eo.Resource == spareResource && own.adopted[o.Name] != "":
+			eo.Resource = own.adopted[o.Name] // a spare volume a server adopted is the server's data
+			st.Owned = append(st.Owned, eo)
+		case eo.Resource == spareResource && (own.spares[o.Name] || own.spares[controller.SpareOfFill(o.Name)]):
+			st.Spares = append(st.Spares, eo)
+		case own.resources[eo.Resource]:
 			st.Owned = append(st.Owned, eo)
 		default:
 			eo.Reason = "no resource " + eo.Resource + " exists in this cloud"

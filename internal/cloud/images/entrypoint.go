@@ -1,5 +1,14 @@
 package images
 
+import (
+	"strings"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
+)
+
+// prepareMode is the FLEXPG_MODE of postgres.PrepareEnv.
+var prepareMode = strings.TrimPrefix(postgres.PrepareEnv, "FLEXPG_MODE=")
+
 // Paths of the contract between the cloud and the image. The cloud mounts the server's volume at volumeDir,
 // copies postgresql.conf, pg_hba.conf, server.crt, server.key and ca.crt into configDir before the first
 // start, and expects PostgreSQL to run from dataDir with config_file=configDir/postgresql.conf.
@@ -22,7 +31,9 @@ const (
 // an empty volume from the template data directory made at build time (unpacking it is faster than initdb), and
 // then execs PostgreSQL as user postgres so that PostgreSQL is PID 1 and receives the stop signal.
 // With FLEXPG_MODE=exec it execs its arguments instead, so the image doubles as a client (psql, pg_basebackup).
-const entrypointScript = `#!/bin/sh
+// With FLEXPG_MODE=prepare it only fills the volume and exits: the cloud keeps such a volume ready, so a
+// create does not wait for the copy.
+var entrypointScript = `#!/bin/sh
 # flexpg-entrypoint: starts PostgreSQL for the flexpg simulated cloud.
 set -eu
 
@@ -66,6 +77,9 @@ if [ ! -f "$DATA/PG_VERSION" ]; then
 		rmdir "$DATA"
 	fi
 	mv "$STAGING" "$DATA"
+fi
+if [ "${FLEXPG_MODE:-}" = ` + prepareMode + ` ]; then
+	exit 0
 fi
 
 # With PGDATA set, settings the configuration leaves out (ident_file) default to the data directory, where

@@ -15,6 +15,7 @@ func TestEntrypointContract(t *testing.T) {
 		"/usr/share/flexpg/template-data.tar",
 		"PG_VERSION",
 		`"${FLEXPG_MODE:-}" = exec`,
+		`"${FLEXPG_MODE:-}" = prepare`,
 		`exec "$@"`,
 		"chown postgres:postgres \"$VOLUME\" /run/postgresql",
 		"chown -R postgres:postgres \"$CONF\"",

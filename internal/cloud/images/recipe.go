@@ -21,7 +21,7 @@ const (
 // buildStepsVersion is part of the recipe hash. Bump it when the build steps change in a way that changes
 // the image without changing the suite, packages, image configuration or entrypoint (for example what the
 // cleanup removes).
-const buildStepsVersion = "3" // 2: postgres user with fixed IDs; 3: the template is one tar file
+const buildStepsVersion = "3" // 2: postgres user with fixed IDs; 3: the template is one tar file (the entrypoint is hashed apart)
 
 // recipe is everything that decides an image's content. Its hash is stamped on the image, so an image
 // built from an older recipe is rebuilt by Ensure.

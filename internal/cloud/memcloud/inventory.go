@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
@@ -51,19 +52,32 @@ func idsOf[T any](list func(*store.Tx) ([]T, error), id func(T) string) func(*st
 }
 
 // cloudResourcePrefix starts the resource label of the objects the cloud keeps for itself (its public
-// network), which are not any resource's.
+// network and its spare data volumes), which are not any resource's.
 const cloudResourcePrefix = "/cloud/"
 
 // Leftovers lists the engine objects (containers, volumes, networks) the cloud holds for its resources. Once
-// every resource is deleted there must be none: the cloud's own public network does not count.
+// every resource is deleted there must be none: the cloud's own public network and the spare volumes it
+// keeps ready do not count, but a spare volume a server adopted does, since it is then the server's data.
 func (c *Cloud) Leftovers(ctx context.Context) ([]runtime.Object, error) {
 	objs, err := c.rt.List(ctx, runtime.Labels{runtime.LabelCloud: c.cloudID})
 	if err != nil {
 		return nil, err
 	}
+	spares := map[string]bool{}
+	if err := c.store.View(func(tx *store.Tx) error {
+		list, err := tx.ListSpares()
+		for _, s := range list {
+			spares[s.Volume] = true
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	var out []runtime.Object
 	for _, o := range objs {
-		if !strings.HasPrefix(o.Labels[runtime.LabelResource], cloudResourcePrefix) {
+		cloudOwn := strings.HasPrefix(o.Labels[runtime.LabelResource], cloudResourcePrefix)
+		spareVolume := o.Kind == runtime.KindVolume && o.Labels[runtime.LabelRole] == controller.RoleSpareData
+		if !cloudOwn || (spareVolume && !spares[o.Name]) {
 			out = append(out, o)
 		}
 	}

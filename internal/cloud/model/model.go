@@ -197,7 +197,9 @@ type Status struct {
 	RunningOperations int            `json:"running_operations"`
 	Owned             []EngineObject `json:"owned"`
 	Unowned           []EngineObject `json:"unowned"` // labelled for this cloud but belonging to no resource
-	OtherClouds       []EngineObject `json:"other_clouds,omitempty"`
+	// Spares are the data volumes the cloud keeps filled for the next creates (and a fill in progress).
+	Spares      []EngineObject `json:"spares,omitempty"`
+	OtherClouds []EngineObject `json:"other_clouds,omitempty"`
 }
 
 // ClockAdvance is the body of POST /v1/clock: how far to move the cloud's clock forward (a Go duration).

@@ -22,6 +22,11 @@ const (
 	Port          = spec.ServerPort // the catalog's read-only port
 )
 
+// PrepareEnv makes the image's entrypoint only fill an empty data volume from the image's template and
+// exit, instead of starting PostgreSQL: the cloud keeps such a volume ready, so a create does not wait for
+// the copy.
+const PrepareEnv = "FLEXPG_MODE=prepare"
+
 // Role names the service reserves.
 const (
 	// ManagementRole is the cloud's internal superuser. It logs in only with a client certificate from the

@@ -87,6 +87,10 @@ type File struct {
 }
 
 // ContainerSpec describes a container. Creation does not start it.
+// NoNetwork as a ContainerSpec's Network gives the container no network at all (only loopback): for
+// throwaway work that talks to nobody, such as filling a volume.
+const NoNetwork = "none"
+
 type ContainerSpec struct {
 	Name       string
 	Image      string

@@ -84,6 +84,9 @@ func hostConfig(spec runtime.ContainerSpec) *container.HostConfig {
 		RestartPolicy: container.RestartPolicy{Name: container.RestartPolicyDisabled},
 		Resources:     resources(spec.NanoCPUs, spec.MemoryByte),
 	}
+	if spec.Network == runtime.NoNetwork {
+		hc.NetworkMode = container.NetworkMode(runtime.NoNetwork)
+	}
 	for _, m := range spec.Mounts {
 		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: m.Volume, Target: m.Target})
 	}
@@ -101,7 +104,7 @@ func resources(nanoCPUs, memoryByte int64) container.Resources {
 }
 
 func networkingConfig(spec runtime.ContainerSpec) *network.NetworkingConfig {
-	if spec.Network == "" {
+	if spec.Network == "" || spec.Network == runtime.NoNetwork {
 		return nil
 	}
 	return &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{

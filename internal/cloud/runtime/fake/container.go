@@ -109,7 +109,7 @@ func (f *Runtime) newContainer(spec runtime.ContainerSpec) (*fcontainer, error) 
 		return nil, notFound("image", spec.Image)
 	}
 	var n *fnetwork
-	if spec.Network != "" {
+	if spec.Network != "" && spec.Network != runtime.NoNetwork {
 		var ok bool
 		if n, ok = f.network(spec.Network); !ok {
 			return nil, notFound("network", spec.Network)

@@ -99,7 +99,7 @@ func (f *Runtime) prepareRun(ctx context.Context, spec runtime.ContainerSpec) (f
 	if !f.ImageRefs[spec.Image] {
 		return nil, notFound("image", spec.Image)
 	}
-	if spec.Network != "" {
+	if spec.Network != "" && spec.Network != runtime.NoNetwork {
 		if _, ok := f.network(spec.Network); !ok {
 			return nil, notFound("network", spec.Network)
 		}
