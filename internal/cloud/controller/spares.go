@@ -21,29 +21,47 @@ import (
 // Spares belong to the cloud (resource spareResource) until a server adopts one; from then on the server's
 // record names the volume, and the server's teardown removes it.
 
-// spareFills remembers which majors have a fill running, so one is enough.
+// spareFills remembers which majors have a fill running, so one is enough, and lets a create wait for it.
 type spareFills struct {
 	mu      sync.Mutex
-	running map[string]bool
+	running map[string]chan struct{} // closed when the fill ends
 }
 
 func (f *spareFills) begin(major string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.running == nil {
-		f.running = map[string]bool{}
+		f.running = map[string]chan struct{}{}
 	}
-	if f.running[major] {
+	if f.running[major] != nil {
 		return false
 	}
-	f.running[major] = true
+	f.running[major] = make(chan struct{})
 	return true
 }
 
 func (f *spareFills) end(major string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if done := f.running[major]; done != nil {
+		close(done)
+	}
 	delete(f.running, major)
+}
+
+// wait blocks until the fill of major running now (if any) ends, or ctx does. A create that finds no ready
+// spare waits for one being filled: the rest of that copy is shorter than a copy of its own.
+func (f *spareFills) wait(ctx context.Context, major string) {
+	f.mu.Lock()
+	done := f.running[major]
+	f.mu.Unlock()
+	if done == nil {
+		return
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // Roles of the spare volumes and of the throwaway containers that fill them.
@@ -58,10 +76,19 @@ func SpareResource(cloudID string) string { return "/cloud/" + cloudID + "/spare
 
 func (c *Controller) spareResource() string { return SpareResource(c.cfg.CloudID) }
 
-// takeVolume gives the server its data volume, once: a ready spare of its major version when there is one,
-// otherwise a new empty volume. Either way a spare is filled for the next create.
+// takeVolume gives the server its data volume, once: a ready spare of its major version when there is one
+// (waiting for one being filled), otherwise a new empty volume. Either way a spare is filled for the next
+// create.
 func (c *Controller) takeVolume(ctx context.Context, name string) error {
 	var volume, major string
+	if err := c.store.View(func(tx *store.Tx) error {
+		s, err := tx.GetServer(name)
+		major = spec.ImageMajor(s.Spec.Version)
+		return err
+	}); err != nil {
+		return err
+	}
+	c.spares.wait(ctx, major)
 	err := c.store.Update(func(tx *store.Tx) error {
 		s, err := tx.GetServer(name)
 		if err != nil {

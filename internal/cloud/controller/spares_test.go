@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,4 +152,45 @@ func TestStartSweepsUnfinishedSpares(t *testing.T) {
 	if sp := h.spares(); len(sp) != 1 || sp[0].Volume != "ready" {
 		t.Fatalf("spare records %+v, want only the ready one", sp)
 	}
+}
+
+// TestCreateWaitsForTheSpareBeingFilled: a create that finds a fill under way waits for it and adopts the
+// volume, rather than copying the template itself.
+func TestCreateWaitsForTheSpareBeingFilled(t *testing.T) {
+	h := newHarness(t)
+	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the controller closes, whatever the test's outcome
+	h.rt.OnRun = func(runtime.ContainerSpec, io.Reader, io.Writer, io.Writer) (int, error) {
+		<-release
+		return 0, nil
+	}
+	h.waitOp(h.createServer("first").ID) // its volume step starts the fill, which now waits
+	second := h.createServer("second")
+	h.waitEntered(second.ID, "volume")
+	free()
+	if op := h.waitOp(second.ID); op.Status != model.OperationSucceeded {
+		t.Fatalf("create: %+v", op.Error)
+	}
+	if s, _ := h.server("second"); s.Volume == h.ctl.volumeName("second") || !strings.Contains(s.Volume, "-spare-") {
+		t.Fatalf("the second create used %q, want the spare that was being filled", s.Volume)
+	}
+}
+
+// waitEntered waits until the operation has entered the named step (it may have left it since).
+func (h *harness) waitEntered(id, name string) {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		var op store.Operation
+		_ = h.store.View(func(tx *store.Tx) error { var err error; op, err = tx.GetOperation(id); return err })
+		for _, s := range op.Steps {
+			if s.Name == name {
+				return
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.t.Fatalf("operation %s never entered step %s", id, name)
 }
