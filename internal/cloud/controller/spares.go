@@ -25,6 +25,7 @@ import (
 type spareFills struct {
 	mu      sync.Mutex
 	running map[string]chan struct{} // closed when the fill ends
+	waiting map[string]bool          // a create waits for the running fill of this major
 }
 
 func (f *spareFills) begin(major string) bool {
@@ -50,14 +51,25 @@ func (f *spareFills) end(major string) {
 }
 
 // wait blocks until the fill of major running now (if any) ends, or ctx does. A create that finds no ready
-// spare waits for one being filled: the rest of that copy is shorter than a copy of its own.
+// spare waits for one being filled: the rest of that copy is shorter than a copy of its own. Only one create
+// waits for a fill, since one fill makes one spare; others (many creates at once) make their own volumes.
 func (f *spareFills) wait(ctx context.Context, major string) {
 	f.mu.Lock()
 	done := f.running[major]
-	f.mu.Unlock()
-	if done == nil {
+	if done == nil || f.waiting[major] {
+		f.mu.Unlock()
 		return
 	}
+	if f.waiting == nil {
+		f.waiting = map[string]bool{}
+	}
+	f.waiting[major] = true
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		delete(f.waiting, major)
+		f.mu.Unlock()
+	}()
 	select {
 	case <-done:
 	case <-ctx.Done():

@@ -194,3 +194,36 @@ func (h *harness) waitEntered(id, name string) {
 	}
 	h.t.Fatalf("operation %s never entered step %s", id, name)
 }
+
+// TestOnlyOneCreateWaitsForAFill: one fill makes one spare, so of several creates that find it running one
+// waits and the others go on with volumes of their own at once.
+func TestOnlyOneCreateWaitsForAFill(t *testing.T) {
+	var f spareFills
+	if !f.begin("15") {
+		t.Fatal("begin")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	waited := make(chan struct{})
+	go func() { f.wait(ctx, "15"); close(waited) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		f.mu.Lock()
+		w := f.waiting["15"]
+		f.mu.Unlock()
+		if w {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first create never waited")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	start := time.Now()
+	f.wait(ctx, "15") // a second create: returns at once
+	if time.Since(start) > time.Second {
+		t.Fatal("a second create waited for a fill another create waits for")
+	}
+	f.end("15")
+	<-waited
+}
