@@ -281,6 +281,18 @@ func TestRun(t *testing.T) {
 			assertNothingLeft(t, env)
 		})
 	}
+	t.Run("no network", func(t *testing.T) {
+		var stdout bytes.Buffer
+		spec := runtime.ContainerSpec{Name: env.name("run-nonet"), Image: testboxRef, Cmd: []string{"cat", "/proc/net/dev"},
+			Labels: env.labels, Network: runtime.NoNetwork}
+		if code, err := env.rt.Run(env.ctx, spec, nil, &stdout, nil); err != nil || code != 0 {
+			t.Fatalf("Run = %d, %v", code, err)
+		}
+		if out := stdout.String(); !strings.Contains(out, "lo:") || strings.Contains(out, "eth") {
+			t.Errorf("interfaces of a container with no network:\n%s", out)
+		}
+		assertNothingLeft(t, env)
+	})
 	t.Run("cancel kills and removes", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(env.ctx, 2*time.Second)
 		defer cancel()

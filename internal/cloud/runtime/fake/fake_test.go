@@ -424,6 +424,13 @@ func TestRun(t *testing.T) {
 	if objs, _ := f.List(ctx, nil); len(objs) != 1 { // only the network
 		t.Errorf("Run left objects: %+v", objs)
 	}
+	f.OnRun = nil
+	if _, err := f.Run(ctx, runtime.ContainerSpec{Name: "alone", Image: img, Network: runtime.NoNetwork}, nil, nil, nil); err != nil {
+		t.Errorf("Run with no network: %v", err)
+	}
+	if _, err := f.Run(ctx, runtime.ContainerSpec{Name: "lost", Image: img, Network: "missing"}, nil, nil, nil); !errors.Is(err, runtime.ErrNotFound) {
+		t.Errorf("Run on a missing network: %v, want ErrNotFound", err)
+	}
 }
 
 func TestFailNextAndCalls(t *testing.T) {
