@@ -31,7 +31,7 @@ func (c *Controller) planConfigurationPut(op store.Operation) (plan, error) {
 			if c.isStopped(name) {
 				return nil // the check wrote the files; they take effect at the next start
 			}
-			if err := c.restartInstance(ctx, name); err != nil {
+			if err := c.restartServer(ctx, name); err != nil {
 				return rejectedByStart(p, err)
 			}
 			return c.applyPolicy(name)
@@ -122,20 +122,16 @@ func (c *Controller) restoreConfiguration(name string, p ConfigurationPayload) e
 // rewritten, and a server that should run is reloaded, or started when the failed start left it down.
 func (c *Controller) reapplyConfiguration(ctx context.Context, name string) error {
 	if c.isStopped(name) {
-		st, err := c.loadServerState(name)
-		if err != nil {
-			return err
-		}
-		return c.writeFiles(ctx, st)
+		return c.writeAllFiles(ctx, name)
 	}
-	info, err := c.cfg.Runtime.InspectContainer(ctx, c.containerName(name))
+	running, err := c.allRunning(ctx, name)
 	if err != nil {
 		return err
 	}
-	if info.Running {
+	if running {
 		return c.enforceAccess(ctx, name)
 	}
-	if err := c.restartInstance(ctx, name); err != nil {
+	if err := c.restartServer(ctx, name); err != nil {
 		return err
 	}
 	return c.applyPolicy(name)

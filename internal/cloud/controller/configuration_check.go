@@ -18,17 +18,18 @@ var postgresOSUser = fmt.Sprintf("%d:%d", postgres.OSUserUID, postgres.OSUserGID
 // (a time zone that does not exist, say) is rolled back before a reload would silently ignore it and the
 // next restart fail on it. On a stopped server the files take effect, and are checked, at its next start.
 func (c *Controller) checkConfiguration(ctx context.Context, name string, p ConfigurationPayload) error {
-	st, err := c.loadServerState(name)
-	if err != nil {
-		return err
-	}
-	if err := c.writeFiles(ctx, st); err != nil {
+	if err := c.writeAllFiles(ctx, name); err != nil {
 		return err
 	}
 	if c.isStopped(name) {
 		return nil
 	}
-	res, err := c.cfg.Runtime.Exec(ctx, c.containerName(name), postgresOSUser, postgres.CheckConfigCommand(), nil)
+	primary, err := c.primaryOf(name)
+	if err != nil {
+		return err
+	}
+	// The primary's file is checked: the settings users change are the same on every instance.
+	res, err := c.cfg.Runtime.Exec(ctx, primary.Container, postgresOSUser, postgres.CheckConfigCommand(), nil)
 	if err != nil {
 		return fmt.Errorf("have PostgreSQL check postgresql.conf: %w", err)
 	}

@@ -32,7 +32,7 @@ func (h *harness) conf(server string) string {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	conf, _ := h.rt.File(s.Container, "/etc/flexpg/postgresql.conf")
+	conf, _ := h.rt.File(primary(s).Container, "/etc/flexpg/postgresql.conf")
 	return string(conf)
 }
 
@@ -52,9 +52,9 @@ func (h *harness) refuseStart(server, bad, line string) {
 		if !strings.Contains(h.conf(server), bad) {
 			return nil
 		}
-		h.rt.SetLogs(s.Container, []byte("2026-12-01 22:34:54 UTC-1.1-LOG:  database system is shut down\n"+
+		h.rt.SetLogs(primary(s).Container, []byte("2026-12-01 22:34:54 UTC-1.1-LOG:  database system is shut down\n"+
 			"2026-12-01 22:34:55 UTC-2.2-"+line+"\n2026-12-01 22:34:55 UTC-2.2-LOG:  database system is shut down\n"))
-		h.rt.Exit(s.Container, 1)
+		h.rt.Exit(primary(s).Container, 1)
 		<-ctx.Done() // the management connection keeps retrying until the wait gives up
 		return ctx.Err()
 	}
@@ -108,7 +108,7 @@ func TestConfigurationStartFailureRollsBack(t *testing.T) {
 		t.Fatalf("postgresql.conf after rollback:\n%s", conf)
 	}
 	s, _ := h.server("demo")
-	info, _ := h.rt.InspectContainer(context.Background(), s.Container)
+	info, _ := h.rt.InspectContainer(context.Background(), primary(s).Container)
 	if !info.Running || s.Phase != store.PhaseReady || s.ActiveOp != "" {
 		t.Fatalf("after rollback: phase %s active %q running %v", s.Phase, s.ActiveOp, info.Running)
 	}
@@ -157,7 +157,7 @@ FATAL:  configuration file "/etc/flexpg/postgresql.conf" contains errors
 	}
 	var checked bool
 	for _, call := range h.rt.Calls() {
-		checked = checked || call == "Exec "+s.Container+" postgres -C data_directory -c config_file=/etc/flexpg/postgresql.conf"
+		checked = checked || call == "Exec "+primary(s).Container+" postgres -C data_directory -c config_file=/etc/flexpg/postgresql.conf"
 	}
 	if !checked {
 		t.Fatalf("PostgreSQL never checked the file: %v", h.rt.Calls())

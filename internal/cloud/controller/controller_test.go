@@ -264,6 +264,14 @@ func (h *harness) server(name string) (store.Server, error) {
 	return s, err
 }
 
+// primary is the server's primary instance (empty when it has none).
+func primary(s store.Server) store.Instance {
+	if in, ok := s.Primary(); ok {
+		return *in
+	}
+	return store.Instance{}
+}
+
 func TestCreateServer(t *testing.T) {
 	h := newHarness(t)
 	op := h.waitOp(h.createServer("demo").ID)
@@ -277,7 +285,7 @@ func TestCreateServer(t *testing.T) {
 	if err != nil || s.Phase != store.PhaseReady || s.ActiveOp != "" || s.HostPort == 0 {
 		t.Fatalf("server %+v %v", s, err)
 	}
-	info, err := h.rt.InspectContainer(context.Background(), s.Container)
+	info, err := h.rt.InspectContainer(context.Background(), primary(s).Container)
 	if err != nil || !info.Running {
 		t.Fatalf("container %+v %v", info, err)
 	}
@@ -291,11 +299,11 @@ func TestCreateServer(t *testing.T) {
 	if info.MemoryByte != wantMem {
 		t.Errorf("memory limit %d, want %d", info.MemoryByte, wantMem)
 	}
-	hba, ok := h.rt.File(s.Container, "/etc/flexpg/pg_hba.conf")
+	hba, ok := h.rt.File(primary(s).Container, "/etc/flexpg/pg_hba.conf")
 	if !ok || !strings.Contains(string(hba), "azuresu") || !strings.Contains(string(hba), "cert") {
 		t.Errorf("pg_hba.conf:\n%s", hba)
 	}
-	conf, _ := h.rt.File(s.Container, "/etc/flexpg/postgresql.conf")
+	conf, _ := h.rt.File(primary(s).Container, "/etc/flexpg/postgresql.conf")
 	if !strings.Contains(string(conf), "max_connections = '50'") {
 		t.Errorf("postgresql.conf lacks the SKU-derived max_connections:\n%s", conf)
 	}
@@ -378,7 +386,7 @@ func TestFirewallRuleOpensEndpointAndReloads(t *testing.T) {
 		t.Fatalf("pg_hba not reloaded: %v", calls)
 	}
 	s, _ := h.server("demo")
-	hba, _ := h.rt.File(s.Container, "/etc/flexpg/pg_hba.conf")
+	hba, _ := h.rt.File(primary(s).Container, "/etc/flexpg/pg_hba.conf")
 	if !strings.Contains(string(hba), "127.0.0.1/32") {
 		t.Fatalf("pg_hba lacks the rule:\n%s", hba)
 	}
@@ -397,12 +405,12 @@ func TestScaleChangesLimitsAndRestarts(t *testing.T) {
 	if op := h.waitOp(op.ID); op.Status != model.OperationSucceeded {
 		t.Fatalf("update: %+v", op.Error)
 	}
-	info, _ := h.rt.InspectContainer(context.Background(), s.Container)
+	info, _ := h.rt.InspectContainer(context.Background(), primary(s).Container)
 	want := spec.ScaledCompute(mustSKU(t, "GP_Standard_D2s_v3"), spec.DefaultScale)
 	if info.MemoryByte != want.MemoryBytes || info.NanoCPUs != want.NanoCPUs || !info.Running {
 		t.Fatalf("container %+v, want %+v", info, want)
 	}
-	conf, _ := h.rt.File(s.Container, "/etc/flexpg/postgresql.conf")
+	conf, _ := h.rt.File(primary(s).Container, "/etc/flexpg/postgresql.conf")
 	if !strings.Contains(string(conf), "max_connections = '859'") {
 		t.Fatalf("derived parameters not re-rendered:\n%s", conf)
 	}
@@ -424,7 +432,7 @@ func TestStopKeepsDataAndDeleteRemovesAll(t *testing.T) {
 		t.Fatalf("stop: %+v", op.Error)
 	}
 	s, _ := h.server("demo")
-	info, _ := h.rt.InspectContainer(context.Background(), s.Container)
+	info, _ := h.rt.InspectContainer(context.Background(), primary(s).Container)
 	if info.Running || s.Phase != store.PhaseStopped || s.StoppedAt == nil {
 		t.Fatalf("after stop: %+v %+v", s, info)
 	}
@@ -467,7 +475,7 @@ func TestStoppedServerStartsItselfAfterSevenDays(t *testing.T) {
 	if op := h.waitOp(s.ActiveOp); op.Status != model.OperationSucceeded || op.Kind != KindServerStart {
 		t.Fatalf("auto-start: %+v", op)
 	}
-	info, _ := h.rt.InspectContainer(context.Background(), s.Container)
+	info, _ := h.rt.InspectContainer(context.Background(), primary(s).Container)
 	if s, _ := h.server("demo"); s.Phase != store.PhaseReady || !info.Running {
 		t.Fatalf("after auto-start: %+v running=%v", s, info.Running)
 	}

@@ -79,15 +79,25 @@ func (c *Controller) openEndpoint(ctx context.Context, name string) error {
 		return err
 	}
 	backend := ""
-	if ip, err := c.instanceAddr(ctx, name); err == nil {
+	if ip, err := c.primaryAddr(ctx, name); err == nil {
 		backend = net.JoinHostPort(ip, "5432")
 	}
 	return c.cfg.Endpoints.OpenEndpoint(name, st.server.HostPort, backend, policy)
 }
 
-// refreshEndpoint points the endpoint at the container's current address (it changes across restarts).
+// primaryAddr is the address of the server's primary instance.
+func (c *Controller) primaryAddr(ctx context.Context, name string) (string, error) {
+	in, err := c.primaryOf(name)
+	if err != nil {
+		return "", err
+	}
+	return c.containerAddr(ctx, name, in)
+}
+
+// refreshEndpoint points the endpoint at the primary's current address (it changes across restarts and
+// failovers).
 func (c *Controller) refreshEndpoint(ctx context.Context, name string) error {
-	ip, err := c.instanceAddr(ctx, name)
+	ip, err := c.primaryAddr(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -131,14 +141,16 @@ func (c *Controller) restoreEndpoints(ctx context.Context) error {
 		}
 		name := s.Spec.Name
 		if s.Phase == store.PhaseReady && s.ActiveOp == "" {
-			info, err := c.cfg.Runtime.InspectContainer(ctx, c.containerName(name))
-			if err == nil && !info.Running {
-				c.log.Info("starting server whose container is not running", "server", name)
-				if err := c.cfg.Runtime.StartContainer(ctx, c.containerName(name)); err != nil {
-					c.log.Warn("start container", "server", name, "err", err)
+			for _, in := range s.Instances {
+				info, err := c.cfg.Runtime.InspectContainer(ctx, in.Container)
+				if err == nil && !info.Running {
+					c.log.Info("starting an instance whose container is not running", "server", name, "instance", in.Name)
+					if err := c.cfg.Runtime.StartContainer(ctx, in.Container); err != nil {
+						c.log.Warn("start container", "server", name, "instance", in.Name, "err", err)
+					}
+				} else if errors.Is(err, runtime.ErrNotFound) {
+					c.log.Error("an instance's container is missing", "server", name, "instance", in.Name)
 				}
-			} else if errors.Is(err, runtime.ErrNotFound) {
-				c.log.Error("server's container is missing", "server", name)
 			}
 		}
 		if s.Spec.DelegatedSubnetID != "" {

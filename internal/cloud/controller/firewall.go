@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 )
@@ -48,15 +49,26 @@ func (c *Controller) enforceAccess(ctx context.Context, name string) error {
 	if err := c.applyPolicy(name); err != nil {
 		return err
 	}
+	return c.reloadFiles(ctx, name)
+}
+
+// reloadFiles re-renders every instance's files and has each running instance reload them: parameters, TLS
+// settings and pg_hba hold on the primary and the standby alike, so they still hold after a failover.
+func (c *Controller) reloadFiles(ctx context.Context, name string) error {
 	st, err := c.loadServerState(name)
 	if err != nil {
 		return err
 	}
-	if err := c.writeFiles(ctx, st); err != nil {
+	if err := c.writeAllFiles(ctx, name); err != nil {
 		return err
 	}
 	if st.server.Phase == store.PhaseStopped {
 		return nil // the files are read when the server starts
 	}
-	return c.withSession(ctx, name, func(s Session) error { return s.Reload(ctx) })
+	for _, in := range st.server.Instances {
+		if err := c.withInstanceSession(ctx, name, in, func(s Session) error { return s.Reload(ctx) }); err != nil {
+			return fmt.Errorf("reload the %s instance: %w", in.Role, err)
+		}
+	}
+	return nil
 }

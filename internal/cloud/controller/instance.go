@@ -35,8 +35,8 @@ func (c *Controller) loadServerState(name string) (serverState, error) {
 	return st, err
 }
 
-// instanceFiles renders the configuration files the cloud owns inside the container.
-func (c *Controller) instanceFiles(ctx context.Context, st serverState) ([]runtime.File, error) {
+// instanceFiles renders the configuration files the cloud owns inside an instance's container.
+func (c *Controller) instanceFiles(ctx context.Context, st serverState, in store.Instance) ([]runtime.File, error) {
 	pl, err := c.placement(ctx, st.server)
 	if err != nil {
 		return nil, err
@@ -50,11 +50,14 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState) ([]runti
 		ManagementCIDR:         netip.PrefixFrom(pl.gateway, 32),
 		RequireSecureTransport: requireSecureTransport(values),
 	}
-	if pl.private {
+	switch {
+	case in.Role == store.RoleStandby:
+		// The standby serves no queries (the service documents it): no user may even try a password there.
+	case pl.private:
 		// Clients inside the VNet; never the machine itself (its address on the subnet).
 		hbaIn.UserSources = pl.sources
 		hbaIn.RejectSources = []netip.Prefix{netip.PrefixFrom(pl.gateway, 32)}
-	} else {
+	default:
 		netInfo, err := c.publicNetwork(ctx)
 		if err != nil {
 			return nil, err
@@ -108,8 +111,8 @@ func userSources(netInfo runtime.NetworkInfo, rules []store.FirewallRule) ([]net
 	return out, nil
 }
 
-// ensureContainer creates the server's container (if missing) and writes its configuration files.
-func (c *Controller) ensureContainer(ctx context.Context, name string, image string) error {
+// ensureContainer creates an instance's container (if missing) and writes its configuration files.
+func (c *Controller) ensureContainer(ctx context.Context, name string, in store.Instance, image string) error {
 	st, err := c.loadServerState(name)
 	if err != nil {
 		return err
@@ -118,52 +121,74 @@ func (c *Controller) ensureContainer(ctx context.Context, name string, image str
 	if !ok {
 		return fmt.Errorf("unknown sku %q", st.server.Spec.SKUName)
 	}
-	if st.server.Volume == "" {
-		return fmt.Errorf("server %s has no data volume yet", name)
+	if in.Volume == "" {
+		return fmt.Errorf("instance %s of server %s has no data volume yet", in.Name, name)
 	}
 	compute := spec.ScaledCompute(sku, c.cfg.Scale)
 	pl, err := c.placement(ctx, st.server)
 	if err != nil {
 		return err
 	}
+	labels := c.labels(serverResource(name), "server")
+	labels[LabelInstance] = in.Name
+	labels[LabelZone] = in.Zone
 	cs := runtime.ContainerSpec{
-		Name:       c.containerName(name),
+		Name:       in.Container,
 		Image:      image,
 		Hostname:   name,
-		Labels:     c.labels(serverResource(name), "server"),
+		Labels:     labels,
 		Network:    pl.network,
-		Mounts:     []runtime.Mount{{Volume: st.server.Volume, Target: postgres.DataVolume}},
+		Mounts:     []runtime.Mount{{Volume: in.Volume, Target: postgres.DataVolume}},
 		NanoCPUs:   compute.NanoCPUs,
 		MemoryByte: compute.MemoryBytes,
 		StopSignal: "SIGINT",
 	}
 	if pl.private {
 		cs.DNS = []string{pl.gateway.String()} // the cloud's resolver answers the private zones
-	} else {
-		cs.Aliases = []string{spec.ServerFQDN(name)}
 	}
 	_, err = c.cfg.Runtime.CreateContainer(ctx, cs)
 	if err != nil {
 		return fmt.Errorf("create container: %w", err)
 	}
-	return c.writeFiles(ctx, st)
+	return c.writeFiles(ctx, st, in)
 }
 
-// writeFiles (re)renders and copies the instance's configuration files.
-func (c *Controller) writeFiles(ctx context.Context, st serverState) error {
-	files, err := c.instanceFiles(ctx, st)
+// Labels on an instance's container, besides the ownership labels: which instance of the server it is and
+// the zone it stands for (faults such as zone-down find containers by zone).
+const (
+	LabelInstance = "io.flexpg.instance"
+	LabelZone     = "io.flexpg.zone"
+)
+
+// writeFiles (re)renders and copies an instance's configuration files.
+func (c *Controller) writeFiles(ctx context.Context, st serverState, in store.Instance) error {
+	files, err := c.instanceFiles(ctx, st, in)
 	if err != nil {
 		return err
 	}
-	if err := c.cfg.Runtime.CopyFiles(ctx, c.containerName(st.server.Spec.Name), files); err != nil {
+	if err := c.cfg.Runtime.CopyFiles(ctx, in.Container, files); err != nil {
 		return fmt.Errorf("copy configuration into the container: %w", err)
 	}
 	return nil
 }
 
-// instanceAddr returns the container's address on the public network.
-func (c *Controller) instanceAddr(ctx context.Context, name string) (string, error) {
-	info, err := c.cfg.Runtime.InspectContainer(ctx, c.containerName(name))
+// writeAllFiles re-renders the files of every instance of the server.
+func (c *Controller) writeAllFiles(ctx context.Context, name string) error {
+	st, err := c.loadServerState(name)
+	if err != nil {
+		return err
+	}
+	for _, in := range st.server.Instances {
+		if err := c.writeFiles(ctx, st, in); err != nil {
+			return fmt.Errorf("instance %s: %w", in.Name, err)
+		}
+	}
+	return nil
+}
+
+// containerAddr returns the address of an instance's container on the server's network.
+func (c *Controller) containerAddr(ctx context.Context, name string, in store.Instance) (string, error) {
+	info, err := c.cfg.Runtime.InspectContainer(ctx, in.Container)
 	if err != nil {
 		return "", err
 	}
@@ -173,16 +198,29 @@ func (c *Controller) instanceAddr(ctx context.Context, name string) (string, err
 	}
 	ip := info.IPs[pl.network]
 	if ip == "" {
-		return "", fmt.Errorf("container %s has no address on %s (running: %v)", info.Name, pl.network, info.Running)
+		return "", &instanceDownError{server: name, instance: in.Name, container: info.Name, running: info.Running, network: pl.network}
 	}
 	return ip, nil
 }
 
-// session waits until the instance accepts a management session and returns it.
-func (c *Controller) session(ctx context.Context, name string) (Session, error) {
+// instanceDownError says an instance's container has no address: it is not running, or cut off.
+type instanceDownError struct {
+	server, instance, container, network string
+	running                              bool
+}
+
+func (e *instanceDownError) Error() string {
+	if !e.running {
+		return fmt.Sprintf("the %s instance of server %s is down (container %s is not running)", e.instance, e.server, e.container)
+	}
+	return fmt.Sprintf("the %s instance of server %s is cut off (container %s has no address on %s)", e.instance, e.server, e.container, e.network)
+}
+
+// instanceSession waits until an instance accepts a management session and returns it.
+func (c *Controller) instanceSession(ctx context.Context, name string, in store.Instance) (Session, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.ReadyTimeout)
 	defer cancel()
-	ip, err := c.instanceAddr(ctx, name)
+	ip, err := c.containerAddr(ctx, name, in)
 	if err != nil {
 		return nil, err
 	}
@@ -197,9 +235,9 @@ func (c *Controller) session(ctx context.Context, name string) (Session, error) 
 	return sess, nil
 }
 
-// withSession runs fn on a fresh management session.
-func (c *Controller) withSession(ctx context.Context, name string, fn func(Session) error) error {
-	sess, err := c.session(ctx, name)
+// withInstanceSession runs fn on a fresh management session to one instance.
+func (c *Controller) withInstanceSession(ctx context.Context, name string, in store.Instance, fn func(Session) error) error {
+	sess, err := c.instanceSession(ctx, name, in)
 	if err != nil {
 		return err
 	}
@@ -211,16 +249,69 @@ func (c *Controller) withSession(ctx context.Context, name string, fn func(Sessi
 	return fn(sess)
 }
 
-// startInstance starts the container, waits until PostgreSQL answers, and points the host endpoint at it.
-func (c *Controller) startInstance(ctx context.Context, name string) error {
-	if err := c.cfg.Runtime.StartContainer(ctx, c.containerName(name)); err != nil {
+// withSession runs fn on a fresh management session to the server's primary: where users' changes (roles,
+// databases) are made and from where they replicate.
+func (c *Controller) withSession(ctx context.Context, name string, fn func(Session) error) error {
+	in, err := c.primaryOf(name)
+	if err != nil {
+		return err
+	}
+	return c.withInstanceSession(ctx, name, in, fn)
+}
+
+// primaryOf returns the server's primary instance as recorded.
+func (c *Controller) primaryOf(name string) (store.Instance, error) {
+	var in store.Instance
+	err := c.store.View(func(tx *store.Tx) error {
+		s, err := tx.GetServer(name)
+		if err != nil {
+			return err
+		}
+		p, ok := s.Primary()
+		if !ok {
+			return fmt.Errorf("server %s has no primary instance", name)
+		}
+		in = *p
+		return nil
+	})
+	return in, err
+}
+
+// instancesOf returns the server's instances, primary first: the order in which they start.
+func (c *Controller) instancesOf(name string) ([]store.Instance, error) {
+	var out []store.Instance
+	err := c.store.View(func(tx *store.Tx) error {
+		s, err := tx.GetServer(name)
+		if err != nil {
+			return err
+		}
+		if p, ok := s.Primary(); ok {
+			out = append(out, *p)
+		}
+		for _, in := range s.Instances {
+			if in.Role != store.RolePrimary {
+				out = append(out, in)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// startInstance starts an instance's container and waits until PostgreSQL answers. A primary's host
+// endpoint is pointed at it.
+func (c *Controller) startInstance(ctx context.Context, name string, in store.Instance) error {
+	if err := c.cfg.Runtime.StartContainer(ctx, in.Container); err != nil {
 		return fmt.Errorf("start container: %w", err)
 	}
-	if err := c.awaitStart(ctx, name); err != nil {
+	if err := c.awaitStart(ctx, name, in); err != nil {
 		return err
 	}
-	if err := c.recordAddress(ctx, name); err != nil {
+	if err := c.recordAddress(ctx, name, in); err != nil {
 		return err
+	}
+	if in.Role != store.RolePrimary {
+		return nil
 	}
 	if private, err := c.isPrivate(name); err != nil || private {
 		return err
@@ -228,10 +319,13 @@ func (c *Controller) startInstance(ctx context.Context, name string) error {
 	return c.refreshEndpoint(ctx, name)
 }
 
-// stopInstance stops the container gracefully (PostgreSQL fast shutdown on SIGINT).
-func (c *Controller) stopInstance(ctx context.Context, name string) error {
-	if err := c.cfg.Runtime.StopContainer(ctx, c.containerName(name), 30*time.Second); err != nil {
+// stopInstance stops an instance's container gracefully (PostgreSQL fast shutdown on SIGINT).
+func (c *Controller) stopInstance(ctx context.Context, name string, in store.Instance) error {
+	if err := c.cfg.Runtime.StopContainer(ctx, in.Container, 30*time.Second); err != nil {
 		return fmt.Errorf("stop container: %w", err)
+	}
+	if in.Role != store.RolePrimary {
+		return nil
 	}
 	if private, err := c.isPrivate(name); err != nil || private {
 		return err
@@ -239,17 +333,61 @@ func (c *Controller) stopInstance(ctx context.Context, name string) error {
 	return c.cfg.Endpoints.SetBackend(name, "")
 }
 
-// restartInstance stops and starts, re-rendering the files first so static parameters take effect.
-func (c *Controller) restartInstance(ctx context.Context, name string) error {
-	st, err := c.loadServerState(name)
+// startServer starts every instance of the server, the primary first.
+func (c *Controller) startServer(ctx context.Context, name string) error {
+	ins, err := c.instancesOf(name)
 	if err != nil {
 		return err
 	}
-	if err := c.writeFiles(ctx, st); err != nil {
+	for _, in := range ins {
+		if err := c.startInstance(ctx, name, in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stopServer stops every instance, the primary first: its fast shutdown sends the last WAL to the standby,
+// which is still there to receive it.
+func (c *Controller) stopServer(ctx context.Context, name string) error {
+	ins, err := c.instancesOf(name)
+	if err != nil {
 		return err
 	}
-	if err := c.stopInstance(ctx, name); err != nil {
+	for _, in := range ins {
+		if err := c.stopInstance(ctx, name, in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restartServer stops and starts every instance, re-rendering the files first so static parameters take
+// effect.
+func (c *Controller) restartServer(ctx context.Context, name string) error {
+	if err := c.writeAllFiles(ctx, name); err != nil {
 		return err
 	}
-	return c.startInstance(ctx, name)
+	if err := c.stopServer(ctx, name); err != nil {
+		return err
+	}
+	return c.startServer(ctx, name)
+}
+
+// allRunning reports whether every instance's container is running.
+func (c *Controller) allRunning(ctx context.Context, name string) (bool, error) {
+	ins, err := c.instancesOf(name)
+	if err != nil {
+		return false, err
+	}
+	for _, in := range ins {
+		info, err := c.cfg.Runtime.InspectContainer(ctx, in.Container)
+		if err != nil {
+			return false, err
+		}
+		if !info.Running {
+			return false, nil
+		}
+	}
+	return true, nil
 }

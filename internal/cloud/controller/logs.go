@@ -5,10 +5,21 @@ import (
 	"io"
 )
 
-// Logs writes the last lines of the server's PostgreSQL log (the container's output).
+// Logs writes the last lines of the PostgreSQL log (the container's output) of the server's primary.
 func (c *Controller) Logs(ctx context.Context, server string, tail int, w io.Writer) error {
-	return c.cfg.Runtime.Logs(ctx, c.containerName(server), tail, false, w)
+	in, err := c.primaryOf(server)
+	if err != nil {
+		return err
+	}
+	return c.cfg.Runtime.Logs(ctx, in.Container, tail, false, w)
 }
 
-// ContainerName is the engine name of the server's container (for the operator CLI).
-func (c *Controller) ContainerName(server string) string { return c.containerName(server) }
+// ContainerName is the engine name of the container of the server's primary (for the operator CLI and
+// tests); "" when the server has none.
+func (c *Controller) ContainerName(server string) string {
+	in, err := c.primaryOf(server)
+	if err != nil {
+		return ""
+	}
+	return in.Container
+}

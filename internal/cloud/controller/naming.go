@@ -14,12 +14,29 @@ func (c *Controller) shortID() string {
 	return c.cfg.CloudID
 }
 
-func (c *Controller) containerName(server string) string {
-	return "flexpg-" + c.shortID() + "-" + server
+// firstInstance is the name of a server's first instance. Its engine objects keep the names servers had
+// before they had instances, so a cloud upgraded in place finds them.
+const firstInstance = "0"
+
+// instanceContainerName is the container of one instance of a server.
+func (c *Controller) instanceContainerName(server, instance string) string {
+	if instance == firstInstance {
+		return "flexpg-" + c.shortID() + "-" + server
+	}
+	return "flexpg-" + c.shortID() + "-" + server + "-" + instance
 }
 
+// instanceVolumeName is the data volume an instance gets when it does not adopt a spare.
+func (c *Controller) instanceVolumeName(server, instance string) string {
+	if instance == firstInstance {
+		return "flexpg-" + c.shortID() + "-" + server + "-data"
+	}
+	return "flexpg-" + c.shortID() + "-" + server + "-" + instance + "-data"
+}
+
+// volumeName is the volume of a server's first instance.
 func (c *Controller) volumeName(server string) string {
-	return "flexpg-" + c.shortID() + "-" + server + "-data"
+	return c.instanceVolumeName(server, firstInstance)
 }
 
 func (c *Controller) publicNetworkName() string {

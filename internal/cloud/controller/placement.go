@@ -80,13 +80,17 @@ func (c *Controller) isPrivate(name string) (bool, error) {
 	return private, err
 }
 
-// recordAddress stores the container's address: the private DNS answers with it.
-func (c *Controller) recordAddress(ctx context.Context, name string) error {
-	ip, err := c.instanceAddr(ctx, name)
+// recordAddress stores an instance's address: the private DNS answers with the primary's.
+func (c *Controller) recordAddress(ctx context.Context, name string, in store.Instance) error {
+	ip, err := c.containerAddr(ctx, name, in)
 	if err != nil {
 		return err
 	}
 	return c.store.Update(func(tx *store.Tx) error {
-		return updateServer(tx, name, func(s *store.Server) { s.IP = ip })
+		return updateServer(tx, name, func(s *store.Server) {
+			if rec, ok := s.Instance(in.Name); ok {
+				rec.IP = ip
+			}
+		})
 	})
 }

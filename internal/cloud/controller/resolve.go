@@ -50,7 +50,8 @@ func clientVNet(tx *store.Tx, client netip.Addr) (string, bool) {
 
 // answer returns the server's address if name is one of its records and the client's VNet may see it.
 func answer(tx *store.Tx, s store.Server, clientVNet, name string) (netip.Addr, bool) {
-	if s.Spec.DelegatedSubnetID == "" || s.IP == "" {
+	primary, ok := s.Primary()
+	if s.Spec.DelegatedSubnetID == "" || !ok || primary.IP == "" {
 		return netip.Addr{}, false
 	}
 	zone, err := spec.ParsePrivateDNSZoneID(s.Spec.PrivateDNSZoneID)
@@ -68,7 +69,7 @@ func answer(tx *store.Tx, s store.Server, clientVNet, name string) (netip.Addr, 
 	if serverVNet != clientVNet && !linked(tx, zone, clientVNet) {
 		return netip.Addr{}, false
 	}
-	addr, err := netip.ParseAddr(s.IP)
+	addr, err := netip.ParseAddr(primary.IP)
 	return addr, err == nil
 }
 

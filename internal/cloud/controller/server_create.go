@@ -24,9 +24,13 @@ func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 				if err != nil {
 					return err
 				}
-				return c.ensureContainer(ctx, name, image)
+				in, err := c.primaryOf(name)
+				if err != nil {
+					return err
+				}
+				return c.ensureContainer(ctx, name, in, image)
 			}},
-			{"start", func(ctx context.Context, r *run) error { return c.startInstance(ctx, name) }},
+			{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }},
 			{"adminRole", func(ctx context.Context, r *run) error {
 				var p CreatePayload
 				if err := r.payload(&p); err != nil {
@@ -52,10 +56,8 @@ func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 func (c *Controller) teardownSteps(name string) []step {
 	return []step{
 		{"closeEndpoint", func(ctx context.Context, r *run) error { return c.cfg.Endpoints.CloseEndpoint(name) }},
-		{"removeContainer", func(ctx context.Context, r *run) error {
-			return c.cfg.Runtime.RemoveContainer(ctx, c.containerName(name))
-		}},
-		{"removeVolume", func(ctx context.Context, r *run) error { return c.removeVolume(ctx, name) }},
+		{"removeContainer", func(ctx context.Context, r *run) error { return c.removeContainers(ctx, name) }},
+		{"removeVolume", func(ctx context.Context, r *run) error { return c.removeVolumes(ctx, name) }},
 		{"removeCertificate", func(ctx context.Context, r *run) error { return c.forgetServerCert(name) }},
 	}
 }
@@ -99,9 +101,7 @@ func (c *Controller) reservePort(name string) error {
 	}
 	if private {
 		return c.store.Update(func(tx *store.Tx) error {
-			return updateServer(tx, name, func(s *store.Server) {
-				s.Container = c.containerName(name)
-			})
+			return updateServer(tx, name, c.recordFirstInstance)
 		})
 	}
 	for attempt := 0; attempt < 20; attempt++ {
@@ -124,7 +124,7 @@ func (c *Controller) reservePort(name string) error {
 				return err
 			}
 			s.HostPort = port
-			s.Container = c.containerName(name)
+			c.recordFirstInstance(&s)
 			return tx.PutServer(s)
 		})
 		if errors.Is(err, errPortTaken) {
@@ -136,6 +136,16 @@ func (c *Controller) reservePort(name string) error {
 }
 
 var errPortTaken = errors.New("port reserved by another server")
+
+// recordFirstInstance records the server's first instance, its primary in the server's zone, once.
+func (c *Controller) recordFirstInstance(s *store.Server) {
+	if len(s.Instances) > 0 {
+		return
+	}
+	in := s.AddInstance(store.RolePrimary, s.Spec.Zone)
+	rec, _ := s.Instance(in.Name)
+	rec.Container = c.instanceContainerName(s.Spec.Name, in.Name)
+}
 
 func (c *Controller) serverImage(ctx context.Context, name string) (string, error) {
 	var version string
@@ -149,20 +159,38 @@ func (c *Controller) serverImage(ctx context.Context, name string) (string, erro
 	return c.cfg.Images.Ensure(ctx, spec.ImageMajor(version))
 }
 
-// removeVolume removes the server's data volume: the one its record names (a new one, or an adopted spare).
-// A create that failed before the volume step has none, and its would-be volume is removed in case.
-func (c *Controller) removeVolume(ctx context.Context, name string) error {
-	var volume string
-	err := c.store.View(func(tx *store.Tx) error {
-		s, err := tx.GetServer(name)
-		volume = s.Volume
-		return err
-	})
+// removeContainers removes the containers of every instance the server has, or had during a create that
+// is being rolled back (the first instance's, in case the create failed before recording it).
+func (c *Controller) removeContainers(ctx context.Context, name string) error {
+	return c.removeEach(ctx, name, c.instanceContainerName(name, firstInstance),
+		func(in store.Instance) string { return in.Container }, c.cfg.Runtime.RemoveContainer)
+}
+
+// removeVolumes removes the data volume of every instance: the one its record names (a new one, or an
+// adopted spare), and the first instance's would-be volume in case the create failed before recording it.
+func (c *Controller) removeVolumes(ctx context.Context, name string) error {
+	return c.removeEach(ctx, name, c.volumeName(name),
+		func(in store.Instance) string { return in.Volume }, c.cfg.Runtime.RemoveVolume)
+}
+
+// removeEach removes one engine object of each instance (and the given fallback name) with remove.
+func (c *Controller) removeEach(ctx context.Context, name, fallback string, object func(store.Instance) string,
+	remove func(context.Context, string) error) error {
+	ins, err := c.instancesOf(name)
 	if err != nil {
 		return err
 	}
-	if volume == "" {
-		volume = c.volumeName(name)
+	names := []string{fallback}
+	for _, in := range ins {
+		names = append(names, object(in))
 	}
-	return c.cfg.Runtime.RemoveVolume(ctx, volume)
+	for _, n := range names {
+		if n == "" {
+			continue
+		}
+		if err := remove(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,7 +2,9 @@ package controller
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 )
 
@@ -10,7 +12,7 @@ import (
 func (c *Controller) planServerStart(op store.Operation) (plan, error) {
 	name := op.Server
 	return plan{
-		steps: []step{{"start", func(ctx context.Context, r *run) error { return c.startInstance(ctx, name) }}},
+		steps: []step{{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }}},
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) { markRunning(s) })
 		},
@@ -22,7 +24,7 @@ func (c *Controller) planServerStart(op store.Operation) (plan, error) {
 func (c *Controller) planServerStop(op store.Operation) (plan, error) {
 	name := op.Server
 	return plan{
-		steps: []step{{"stop", func(ctx context.Context, r *run) error { return c.stopInstance(ctx, name) }}},
+		steps: []step{{"stop", func(ctx context.Context, r *run) error { return c.stopServer(ctx, name) }}},
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) { c.markStopped(s) })
 		},
@@ -34,7 +36,7 @@ func (c *Controller) planServerStop(op store.Operation) (plan, error) {
 func (c *Controller) planServerRestart(op store.Operation) (plan, error) {
 	name := op.Server
 	return plan{
-		steps: []step{{"restart", func(ctx context.Context, r *run) error { return c.restartInstance(ctx, name) }}},
+		steps: []step{{"restart", func(ctx context.Context, r *run) error { return c.restartServer(ctx, name) }}},
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) { markRunning(s) })
 		},
@@ -59,7 +61,16 @@ func (c *Controller) markStopped(s *store.Server) {
 func (c *Controller) settlePhase(tx *store.Tx, name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), inspectTimeout)
 	defer cancel()
-	info, err := c.cfg.Runtime.InspectContainer(ctx, c.containerName(name))
+	var info runtime.ContainerInfo
+	s, err := tx.GetServer(name)
+	if err != nil {
+		return err
+	}
+	if primary, ok := s.Primary(); ok {
+		info, err = c.cfg.Runtime.InspectContainer(ctx, primary.Container)
+	} else {
+		err = fmt.Errorf("server %s has no primary instance", name)
+	}
 	return updateServer(tx, name, func(s *store.Server) {
 		switch {
 		case err != nil:

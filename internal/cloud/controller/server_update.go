@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
@@ -32,7 +33,7 @@ func (c *Controller) planServerUpdate(op store.Operation) (plan, error) {
 		})
 	}}}
 	if starting {
-		steps = append(steps, step{"start", func(ctx context.Context, r *run) error { return c.startInstance(ctx, name) }})
+		steps = append(steps, step{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }})
 	}
 	if scaled {
 		steps = append(steps, step{"scaleCompute", func(ctx context.Context, r *run) error { return c.applyCompute(ctx, name, p.New.SKUName) }})
@@ -43,18 +44,14 @@ func (c *Controller) planServerUpdate(op store.Operation) (plan, error) {
 		}})
 	}
 	if scaled && running {
-		steps = append(steps, step{"restart", func(ctx context.Context, r *run) error { return c.restartInstance(ctx, name) }})
+		steps = append(steps, step{"restart", func(ctx context.Context, r *run) error { return c.restartServer(ctx, name) }})
 	} else if scaled {
 		steps = append(steps, step{"renderConfig", func(ctx context.Context, r *run) error {
-			st, err := c.loadServerState(name)
-			if err != nil {
-				return err
-			}
-			return c.writeFiles(ctx, st)
+			return c.writeAllFiles(ctx, name)
 		}})
 	}
 	if stopping {
-		steps = append(steps, step{"stop", func(ctx context.Context, r *run) error { return c.stopInstance(ctx, name) }})
+		steps = append(steps, step{"stop", func(ctx context.Context, r *run) error { return c.stopServer(ctx, name) }})
 	}
 	return plan{
 		steps: steps,
@@ -88,5 +85,16 @@ func (c *Controller) applyCompute(ctx context.Context, name, skuName string) err
 		return &OpError{Code: model.CodeInvalidParameter, Field: "sku_name", Message: "unknown sku_name " + skuName}
 	}
 	compute := spec.ScaledCompute(sku, c.cfg.Scale)
-	return c.cfg.Runtime.UpdateResources(ctx, c.containerName(name), compute.NanoCPUs, compute.MemoryBytes)
+	ins, err := c.instancesOf(name)
+	if err != nil {
+		return err
+	}
+	// The standby first, then the primary, as the service scales (seed 002): the instances are ordered
+	// primary first, so walk them backwards.
+	for i := len(ins) - 1; i >= 0; i-- {
+		if err := c.cfg.Runtime.UpdateResources(ctx, ins[i].Container, compute.NanoCPUs, compute.MemoryBytes); err != nil {
+			return fmt.Errorf("scale the %s instance: %w", ins[i].Role, err)
+		}
+	}
+	return nil
 }

@@ -107,18 +107,22 @@ func (c *Controller) takeVolume(ctx context.Context, name string) error {
 			return err
 		}
 		major = spec.ImageMajor(s.Spec.Version)
-		if s.Volume == "" {
-			s.Volume = c.volumeName(name)
+		in, ok := s.Primary()
+		if !ok {
+			return fmt.Errorf("server %s has no primary instance yet", name)
+		}
+		if in.Volume == "" {
+			in.Volume = c.volumeName(name)
 			if spare, ok, err := tx.TakeSpare(major); err != nil {
 				return err
 			} else if ok {
-				s.Volume = spare.Volume
+				in.Volume = spare.Volume
 			}
 			if err := tx.PutServer(s); err != nil {
 				return err
 			}
 		}
-		volume = s.Volume
+		volume = in.Volume
 		return nil
 	})
 	if err != nil {
@@ -213,7 +217,9 @@ func (c *Controller) sweepSpares(ctx context.Context) error {
 	if err := c.store.View(func(tx *store.Tx) error {
 		servers, err := tx.ListServers()
 		for _, s := range servers {
-			owned[s.Volume] = true
+			for _, in := range s.Instances {
+				owned[in.Volume] = true
+			}
 		}
 		if err != nil {
 			return err

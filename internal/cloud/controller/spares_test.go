@@ -65,8 +65,8 @@ func TestCreateAdoptsASpare(t *testing.T) {
 	if op := h.waitOp(h.createServer("first").ID); op.Status != model.OperationSucceeded {
 		t.Fatalf("create: %+v", op.Error)
 	}
-	if s, _ := h.server("first"); s.Volume != h.ctl.volumeName("first") {
-		t.Fatalf("the first create used %q, want its own new volume", s.Volume)
+	if s, _ := h.server("first"); primary(s).Volume != h.ctl.volumeName("first") {
+		t.Fatalf("the first create used %q, want its own new volume", primary(s).Volume)
 	}
 	spare := h.waitSpare("15")
 	if len(fills) != 1 || fills[0].Env[0] != postgres.PrepareEnv || fills[0].Network != runtime.NoNetwork ||
@@ -77,8 +77,8 @@ func TestCreateAdoptsASpare(t *testing.T) {
 		t.Fatalf("create: %+v", op.Error)
 	}
 	s, _ := h.server("second")
-	if s.Volume != spare.Volume {
-		t.Fatalf("the second create used %q, want the spare %q", s.Volume, spare.Volume)
+	if primary(s).Volume != spare.Volume {
+		t.Fatalf("the second create used %q, want the spare %q", primary(s).Volume, spare.Volume)
 	}
 	// The engine refuses to remove a volume a container mounts: the server's container mounts the spare.
 	if err := h.rt.RemoveVolume(context.Background(), spare.Volume); !errors.Is(err, runtime.ErrConflict) {
@@ -139,7 +139,7 @@ func TestStartSweepsUnfinishedSpares(t *testing.T) {
 		if err := tx.PutSpare(store.Spare{Volume: "ready", Major: "15", Ready: true}); err != nil {
 			return err
 		}
-		return tx.PutServer(store.Server{Spec: model.Server{Name: "demo"}, Phase: store.PhaseStopped, Volume: "adopted"})
+		return tx.PutServer(store.Server{Spec: model.Server{Name: "demo"}, Phase: store.PhaseStopped, Instances: []store.Instance{{Name: "0", Role: store.RolePrimary, Volume: "adopted"}}})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -173,8 +173,8 @@ func TestCreateWaitsForTheSpareBeingFilled(t *testing.T) {
 	if op := h.waitOp(second.ID); op.Status != model.OperationSucceeded {
 		t.Fatalf("create: %+v", op.Error)
 	}
-	if s, _ := h.server("second"); s.Volume == h.ctl.volumeName("second") || !strings.Contains(s.Volume, "-spare-") {
-		t.Fatalf("the second create used %q, want the spare that was being filled", s.Volume)
+	if s, _ := h.server("second"); primary(s).Volume == h.ctl.volumeName("second") || !strings.Contains(primary(s).Volume, "-spare-") {
+		t.Fatalf("the second create used %q, want the spare that was being filled", primary(s).Volume)
 	}
 }
 

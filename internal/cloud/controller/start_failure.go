@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 )
 
 // exitPollInterval is how often a starting instance's container is checked for having exited.
@@ -34,22 +35,22 @@ func (e *startFailure) Error() string {
 // awaitStart waits for a just started instance to accept a management session. PostgreSQL that refuses to
 // start exits at once, so the container is watched meanwhile: its exit ends the wait with PostgreSQL's
 // reason (a *startFailure) instead of running into the ready timeout.
-func (c *Controller) awaitStart(ctx context.Context, name string) error {
+func (c *Controller) awaitStart(ctx context.Context, name string, in store.Instance) error {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go c.cancelOnExit(wctx, name, cancel)
-	err := c.withSession(wctx, name, func(Session) error { return nil })
+	go c.cancelOnExit(wctx, in.Container, cancel)
+	err := c.withInstanceSession(wctx, name, in, func(Session) error { return nil })
 	if err == nil {
 		return nil
 	}
-	if info, ierr := c.cfg.Runtime.InspectContainer(ctx, c.containerName(name)); ierr == nil && !info.Running {
-		return c.startFailure(ctx, name, info.ExitCode)
+	if info, ierr := c.cfg.Runtime.InspectContainer(ctx, in.Container); ierr == nil && !info.Running {
+		return c.startFailure(ctx, in.Container, info.ExitCode)
 	}
 	return err
 }
 
-// cancelOnExit calls cancel when the instance's container stops running, and returns when ctx ends.
-func (c *Controller) cancelOnExit(ctx context.Context, name string, cancel context.CancelFunc) {
+// cancelOnExit calls cancel when the container stops running, and returns when ctx ends.
+func (c *Controller) cancelOnExit(ctx context.Context, container string, cancel context.CancelFunc) {
 	tick := time.NewTicker(exitPollInterval)
 	defer tick.Stop()
 	for {
@@ -58,7 +59,7 @@ func (c *Controller) cancelOnExit(ctx context.Context, name string, cancel conte
 			return
 		case <-tick.C:
 		}
-		info, err := c.cfg.Runtime.InspectContainer(ctx, c.containerName(name))
+		info, err := c.cfg.Runtime.InspectContainer(ctx, container)
 		if err == nil && !info.Running {
 			cancel()
 			return
@@ -67,10 +68,10 @@ func (c *Controller) cancelOnExit(ctx context.Context, name string, cancel conte
 }
 
 // startFailure reads PostgreSQL's reason from the end of the container's log.
-func (c *Controller) startFailure(ctx context.Context, name string, exitCode int) *startFailure {
+func (c *Controller) startFailure(ctx context.Context, container string, exitCode int) *startFailure {
 	var log bytes.Buffer
-	if err := c.cfg.Runtime.Logs(ctx, c.containerName(name), startLogTail, false, &log); err != nil {
-		c.log.Warn("read the log of a failed start", "server", name, "err", err)
+	if err := c.cfg.Runtime.Logs(ctx, container, startLogTail, false, &log); err != nil {
+		c.log.Warn("read the log of a failed start", "container", container, "err", err)
 	}
 	return &startFailure{exitCode: exitCode, reason: postgres.StartError(log.String())}
 }

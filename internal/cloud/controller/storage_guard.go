@@ -67,14 +67,7 @@ func (c *Controller) setReadOnly(ctx context.Context, name string, on bool) erro
 	}); err != nil {
 		return err
 	}
-	st, err := c.loadServerState(name)
-	if err != nil {
-		return err
-	}
-	if err := c.writeFiles(ctx, st); err != nil {
-		return err
-	}
-	return c.withSession(ctx, name, func(s Session) error { return s.Reload(ctx) })
+	return c.reloadFiles(ctx, name)
 }
 
 // autoGrow starts an update that raises storage_mb to the next size (a size the cloud grew is not drift for

@@ -27,7 +27,9 @@ func (d *Daemon) owners(tx *store.Tx, st *model.Status) (owners, error) {
 	}
 	for _, s := range servers {
 		o.resources[spec.ServerID(s.Spec.Name)] = true
-		o.adopted[s.Volume] = spec.ServerID(s.Spec.Name)
+		for _, in := range s.Instances {
+			o.adopted[in.Volume] = spec.ServerID(s.Spec.Name)
+		}
 	}
 	st.Servers = len(servers)
 	subnets, err := tx.ListAllSubnets()

@@ -23,14 +23,14 @@ const (
 
 // Server is the durable record of a flexible server.
 type Server struct {
-	Spec      model.Server `json:"spec"` // desired configuration as accepted by the API (never a password)
-	Phase     string       `json:"phase"`
-	HostPort  int          `json:"host_port,omitempty"`
-	Container string       `json:"container,omitempty"`
-	Volume    string       `json:"volume,omitempty"`
-	IP        string       `json:"ip,omitempty"`
-	ActiveOp  string       `json:"active_op,omitempty"` // operation holding the server; others get 409
-	StoppedAt *time.Time   `json:"stopped_at,omitempty"`
+	Spec     model.Server `json:"spec"` // desired configuration as accepted by the API (never a password)
+	Phase    string       `json:"phase"`
+	HostPort int          `json:"host_port,omitempty"`
+	// Instances are the server's PostgreSQL instances (see Instance); NextInstance names the next one.
+	Instances    []Instance `json:"instances,omitempty"`
+	NextInstance int        `json:"next_instance,omitempty"`
+	ActiveOp     string     `json:"active_op,omitempty"` // operation holding the server; others get 409
+	StoppedAt    *time.Time `json:"stopped_at,omitempty"`
 	// ReadOnly is set by the storage guard when the disk reached 95% without auto-grow.
 	ReadOnly  bool      `json:"read_only,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
