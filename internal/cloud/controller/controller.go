@@ -58,9 +58,10 @@ type Controller struct {
 	netMu sync.Mutex
 	net   *runtime.NetworkInfo
 
-	mgmt   mgmtCert
-	locks  serverLocks
-	spares spareFills
+	mgmt     mgmtCert
+	locks    serverLocks
+	spares   spareFills
+	watching watchState
 	// networkOps runs network operations one at a time: they share the machine's isolation rules and the
 	// resolver, which each of them rewrites from the whole store.
 	networkOps sync.Mutex
@@ -85,6 +86,7 @@ func New(cfg Config) *Controller {
 		KindServerStart:      c.planServerStart,
 		KindServerStop:       c.planServerStop,
 		KindServerRestart:    c.planServerRestart,
+		KindServerRecover:    c.planServerRecover,
 		KindFirewallPut:      c.planFirewallPut,
 		KindFirewallDelete:   c.planFirewallDelete,
 		KindConfigurationPut: c.planConfigurationPut,
@@ -138,8 +140,9 @@ func (c *Controller) Start(ctx context.Context) error {
 		c.log.Info("resuming operation", "op", op.ID, "kind", op.Kind, "step", op.Step)
 		c.launch(op)
 	}
-	c.wg.Add(1)
-	go c.housekeeping()
+	c.wg.Add(2)
+	go c.every(housekeepingInterval, c.Housekeep)
+	go c.every(watchInterval, func() { c.watchOnce(c.ctx) })
 	return nil
 }
 

@@ -127,12 +127,8 @@ func (c *Controller) applyPolicy(name string) error {
 // restoreEndpoints reopens the host endpoints of every server after the cloud starts (the gateway lives in
 // the cloud process), and starts instances that should be running but are not (e.g. after a reboot).
 func (c *Controller) restoreEndpoints(ctx context.Context) error {
-	var servers []store.Server
-	if err := c.store.View(func(tx *store.Tx) error {
-		var err error
-		servers, err = tx.ListServers()
-		return err
-	}); err != nil {
+	servers, err := c.listServers()
+	if err != nil {
 		return err
 	}
 	for _, s := range servers {

@@ -66,6 +66,10 @@ func (c *Controller) reloadFiles(ctx context.Context, name string) error {
 		return nil // the files are read when the server starts
 	}
 	for _, in := range st.server.Instances {
+		if info, err := c.cfg.Runtime.InspectContainer(ctx, in.Container); err == nil && !info.Running {
+			// A dead instance reads the new files when it starts again (the watcher brings it back).
+			continue
+		}
 		if err := c.withInstanceSession(ctx, name, in, func(s Session) error { return s.Reload(ctx) }); err != nil {
 			return fmt.Errorf("reload the %s instance: %w", in.Role, err)
 		}

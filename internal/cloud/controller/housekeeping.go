@@ -12,19 +12,30 @@ const AutoStartAfter = 7 * 24 * time.Hour
 // housekeepingInterval is how often the cloud looks for work nobody asked for (auto-start).
 const housekeepingInterval = 15 * time.Second
 
-// housekeeping runs until the controller closes.
-func (c *Controller) housekeeping() {
+// every calls fn every interval until the controller closes; Start runs it in its own goroutine.
+func (c *Controller) every(interval time.Duration, fn func()) {
 	defer c.wg.Done()
-	tick := time.NewTicker(housekeepingInterval)
+	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-c.ctx.Done():
 			return
 		case <-tick.C:
-			c.Housekeep()
+			fn()
 		}
 	}
+}
+
+// listServers reads every server record.
+func (c *Controller) listServers() ([]store.Server, error) {
+	var servers []store.Server
+	err := c.store.View(func(tx *store.Tx) error {
+		var err error
+		servers, err = tx.ListServers()
+		return err
+	})
+	return servers, err
 }
 
 // Housekeep starts every server that has been stopped for AutoStartAfter on the cloud's clock, and runs the

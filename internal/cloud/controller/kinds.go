@@ -13,6 +13,7 @@ const (
 	KindServerStart      = "server.start"
 	KindServerStop       = "server.stop"
 	KindServerRestart    = "server.restart"
+	KindServerRecover    = "server.recover" // the cloud brings a server whose primary died back by itself
 	KindFirewallPut      = "firewallRule.put"
 	KindFirewallDelete   = "firewallRule.delete"
 	KindConfigurationPut = "configuration.put"
@@ -30,6 +31,12 @@ type UpdatePayload struct {
 	Old      model.Server `json:"old"`
 	New      model.Server `json:"new"`
 	Verifier string       `json:"verifier,omitempty"` // set when the admin password changes
+}
+
+// RecoverPayload is the input of a recovery: Fence when the primary's container still ran (hung or
+// paused) and must be killed before it is started again.
+type RecoverPayload struct {
+	Fence bool `json:"fence,omitempty"`
 }
 
 // FirewallPayload is the input of a firewall rule change.

@@ -12,12 +12,8 @@ import (
 // guardStorage measures every running server's disk use and applies the service's rule: at 95% of
 // storage_mb the server becomes read-only, or, with auto-grow, its storage grows to the next size.
 func (c *Controller) guardStorage() {
-	var servers []store.Server
-	if err := c.store.View(func(tx *store.Tx) error {
-		var err error
-		servers, err = tx.ListServers()
-		return err
-	}); err != nil {
+	servers, err := c.listServers()
+	if err != nil {
 		c.log.Error("storage guard", "err", err)
 		return
 	}
