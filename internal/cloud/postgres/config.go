@@ -28,14 +28,15 @@ type setting struct{ name, value string }
 
 // RenderConfig renders a complete postgresql.conf: the file layout, then settings in name order. settings
 // are the PostgreSQL settings of the spec catalog with the values the server runs (spec.EngineParameterValues),
-// read-only ones included, so the file holds nothing the catalog does not say. Every value is single-quoted;
-// a name must be a catalog PostgreSQL setting and a value must be free of control characters (defence in
-// depth: the API validates first), so no input can add a line, end a quote early or move a file.
+// read-only ones included, plus the role settings of the instance (PrimarySettings, StandbySettings), so the
+// file holds nothing else. Every value is single-quoted; a name must be a catalog PostgreSQL setting or a
+// role setting and a value must be free of control characters (defence in depth: the API validates first),
+// so no input can add a line, end a quote early or move a file.
 func RenderConfig(settings map[string]string) ([]byte, error) {
 	sorted := make([]setting, 0, len(settings))
 	for name, value := range settings {
-		if !spec.IsEngineParameter(name) {
-			return nil, fmt.Errorf("postgres: %q is not a PostgreSQL setting of the parameter catalog", name)
+		if !spec.IsEngineParameter(name) && !roleSettingNames[name] {
+			return nil, fmt.Errorf("postgres: %q is neither a PostgreSQL setting of the parameter catalog nor a role setting", name)
 		}
 		if err := checkValue(value); err != nil {
 			return nil, fmt.Errorf("postgres: parameter %q: %w", name, err)

@@ -177,12 +177,13 @@ func FuzzRenderConfig(f *testing.F) {
 		{"work_mem", "4096"}, {"port", "1"}, {"search_path", `"$user", public`}, {"a", "x'\ny = 'z"},
 		{"log_line_prefix", `\'`}, {"x.y", "\x00"}, {"azure.extensions", "vector"}, {"a\nb", "1"},
 		{"password_encryption", "md5"}, {"TimeZone", "UTC\u2028"}, {"w", "\xc3"}, {"data_directory", "/"},
+		{"primary_conninfo", `host='a\'b'`}, {"Hot_Standby", "on"},
 	} {
 		f.Add(seed[0], seed[1])
 	}
 	f.Fuzz(func(t *testing.T, name, value string) {
 		out, err := RenderConfig(map[string]string{name: value})
-		valid := spec.IsEngineParameter(name) && utf8.ValidString(value) && !hasControl(value)
+		valid := (spec.IsEngineParameter(name) || roleSettingNames[name]) && utf8.ValidString(value) && !hasControl(value)
 		if !valid {
 			if err == nil {
 				t.Fatalf("RenderConfig accepted name %q value %q", name, value)

@@ -22,13 +22,19 @@ type HBAInput struct {
 	// RequireSecureTransport is the require_secure_transport server parameter: when false, user sources may
 	// also connect without TLS.
 	RequireSecureTransport bool
+	// ReplicationSources are the addresses of the server's other instances (its standby, or the primary it
+	// may follow after a failover). From them, and only with a client certificate, ReplicationRole may open
+	// replication connections (the WAL receiver, pg_basebackup) and connect to the postgres database
+	// (pg_rewind reads files through SQL). Rules keep this order.
+	ReplicationSources []netip.Prefix
 	// RejectSources are refused for every user even when a user source contains them: for a private server,
 	// the host's own address on the subnet (the machine must not reach private servers).
 	RejectSources []netip.Prefix
 }
 
-// RenderHBA renders pg_hba.conf. The management and rejection rules are fixed and come first; after them one or
-// two rules per user source. Anything not matched has no entry, so PostgreSQL itself answers with its
+// RenderHBA renders pg_hba.conf. The management, replication and rejection rules come first; after them one or
+// two rules per user source. ReplicationRole's rules end with a reject of every other way in for it, so a
+// user source (whose rules match any user) can never let it try a password. Anything not matched has no entry, so PostgreSQL itself answers with its
 // "no pg_hba.conf entry for host ..." FATAL (SQLSTATE 28000), which is the error users of the service see.
 func RenderHBA(in HBAInput) ([]byte, error) {
 	mgmt, err := hbaPrefix(in.ManagementCIDR)
@@ -50,6 +56,17 @@ func RenderHBA(in HBAInput) ([]byte, error) {
 	hbaLine(&b, "local", "all", ManagementRole, "peer", "map="+identMap)
 	hbaLine(&b, "hostssl", "all", ManagementRole, mgmt, "cert")
 	hbaLine(&b, "host", "all", ManagementRole, "all", "reject")
+	for i, p := range in.ReplicationSources {
+		r, err := hbaPrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: replication source %d: %w", i, err)
+		}
+		hbaLine(&b, "hostssl", "replication", ReplicationRole, r, "cert")
+		hbaLine(&b, "hostssl", ManagementDatabase, ReplicationRole, r, "cert")
+	}
+	// The database keyword all does not cover replication connections: this line ends the role's
+	// ordinary sessions elsewhere, the next one everybody's replication connections.
+	hbaLine(&b, "host", "all", ReplicationRole, "all", "reject")
 	hbaLine(&b, "hostssl", "replication", "all", "all", "reject")
 	for i, p := range in.RejectSources {
 		r, err := hbaPrefix(p)

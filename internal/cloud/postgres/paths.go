@@ -22,6 +22,20 @@ const (
 	Port          = spec.ServerPort // the catalog's read-only port
 )
 
+// Files of a physical standby and of the commands that make one (basebackup.go, rewind.go).
+const (
+	// ReplicationCertFile and ReplicationKeyFile are the client certificate (CN=ReplicationRole, from the
+	// cloud CA) and its key with which a standby's WAL receiver, pg_basebackup and pg_rewind log in to the
+	// primary. libpq refuses a key that group or others may read, so the key must be mode 0600 and owned by
+	// the postgres OS user; the commands set both before they use it, a server container gets them from the
+	// copy (the entrypoint makes ConfigDir postgres's but leaves modes alone).
+	ReplicationCertFile = ConfigDir + "/replication.crt"
+	ReplicationKeyFile  = ConfigDir + "/replication.key"
+	// StandbySignalFile, present in the data directory when PostgreSQL starts, makes it a standby that
+	// streams from primary_conninfo; promotion removes it. Its content does not matter: it is empty.
+	StandbySignalFile = DataDirectory + "/standby.signal"
+)
+
 // PrepareEnv makes the image's entrypoint only fill an empty data volume from the image's template and
 // exit, instead of starting PostgreSQL: the cloud keeps such a volume ready, so a create does not wait for
 // the copy.
