@@ -155,6 +155,9 @@ type Runtime interface {
 	StartContainer(ctx context.Context, name string) error
 	// StopContainer stops gracefully, killing after grace.
 	StopContainer(ctx context.Context, name string, grace time.Duration) error
+	// KillContainer sends a signal. SIGKILL also ends a paused container: the signal is queued while it is
+	// frozen and the container thawed, so the process never runs another instruction; fencing a paused
+	// primary is one KillContainer. StopContainer works on a paused container too.
 	KillContainer(ctx context.Context, name string, signal string) error
 	PauseContainer(ctx context.Context, name string) error
 	UnpauseContainer(ctx context.Context, name string) error
@@ -168,4 +171,23 @@ type Runtime interface {
 
 	// List returns every container, volume and network whose labels include all of match.
 	List(ctx context.Context, match Labels) ([]Object, error)
+
+	// Events streams the events of containers whose labels include all of match, from the moment Events is
+	// called until ctx ends or the engine's stream breaks. Nothing that happens after the call returns is
+	// missed while the stream lasts, so a watcher subscribes first and then reads the current state
+	// (InspectContainer, List): a change between the two shows up as an event. Events of one container
+	// arrive in the order they happened. When the stream ends the event channel is closed, and then the
+	// error channel yields exactly one value, nil when ctx ended and otherwise why, and is closed. A watcher
+	// whose stream broke resubscribes and reads the state again: the events of the gap are lost. The caller
+	// reads the event channel until it closes (cancelling ctx closes it soon): an unread stream holds up
+	// the engine's.
+	Events(ctx context.Context, match Labels) (<-chan Event, <-chan error)
+
+	// IsolateContainer cuts a running (or paused) container off every network it is on, for fault
+	// injection: nothing reaches it and nothing leaves it, as in a network partition, while the engine keeps
+	// its endpoints, addresses and aliases, and docker exec still works. HealContainer joins it again with
+	// exactly the addresses it had. Both are idempotent; a container that is not running is ErrConflict.
+	// Isolation ends with the container's process: a container started again is connected as usual.
+	IsolateContainer(ctx context.Context, name string) error
+	HealContainer(ctx context.Context, name string) error
 }

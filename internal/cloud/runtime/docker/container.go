@@ -124,6 +124,11 @@ func (r *Runtime) StopContainer(ctx context.Context, name string, grace time.Dur
 }
 
 // KillContainer sends a signal (SIGKILL when empty). Killing a container that is not running is ErrConflict.
+//
+// A paused container needs nothing more: the engine sends the signal to the frozen processes and, for
+// SIGKILL and the container's stop signal, thaws the container afterwards. A frozen process takes pending
+// signals first when it thaws, so after a SIGKILL it never runs again (TestKillPaused). Any other signal
+// stays pending and the container paused.
 func (r *Runtime) KillContainer(ctx context.Context, name string, signal string) error {
 	return classify(r.cli.ContainerKill(ctx, name, signal), "signal %s to container %q", signal, name)
 }

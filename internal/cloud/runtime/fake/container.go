@@ -19,6 +19,7 @@ type fcontainer struct {
 	status    string
 	running   bool
 	paused    bool
+	isolated  bool // by IsolateContainer, until HealContainer or the process ends
 	exitCode  int
 	startedAt time.Time
 	nanoCPUs  int64
@@ -55,6 +56,16 @@ func (f *Runtime) mustContainer(ref string) (*fcontainer, error) {
 		return nil, notFound("container", ref)
 	}
 	return c, nil
+}
+
+// runningContainer is mustContainer for operations on a container's process, paused or not: one that is
+// not running is ErrConflict, as in Docker. Callers hold f.mu.
+func (f *Runtime) runningContainer(ref string) (*fcontainer, error) {
+	c, err := f.mustContainer(ref)
+	if err == nil && !c.running {
+		return nil, stateConflict("container", ref, "is not running")
+	}
+	return c, err
 }
 
 func (c *fcontainer) attach(n *fnetwork, aliases []string, ipv4 string) error {
@@ -97,6 +108,7 @@ func (f *Runtime) CreateContainer(ctx context.Context, spec runtime.ContainerSpe
 		return "", err
 	}
 	f.containers[spec.Name] = c
+	f.emit(c, runtime.ActionCreate, 0)
 	return c.id, nil
 }
 
@@ -189,11 +201,13 @@ func (f *Runtime) StartContainer(ctx context.Context, name string) error {
 		}
 	}
 	c.running, c.status, c.exitCode, c.startedAt = true, "running", 0, f.now()
+	f.emit(c, runtime.ActionStart, 0)
 	return nil
 }
 
 // StopContainer stops a running or paused container with exit code 0 (a graceful stop); a stopped one is
-// left alone. An auto-remove container disappears.
+// left alone. An auto-remove container disappears. Like Docker it reports kill (the stop signal), unpause
+// for a paused container, die and stop.
 func (f *Runtime) StopContainer(ctx context.Context, name string, grace time.Duration) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -205,14 +219,21 @@ func (f *Runtime) StopContainer(ctx context.Context, name string, grace time.Dur
 		return err
 	}
 	if c.running {
+		f.emit(c, runtime.ActionKill, 0)
+		if c.paused {
+			f.emit(c, runtime.ActionUnpause, 0)
+		}
 		f.exit(c, 0)
+		f.emit(c, runtime.ActionStop, 0)
 	}
 	return nil
 }
 
-// exit ends a container's process with code. Callers hold f.mu.
+// exit ends a container's process with code and reports its die; its network links, and so an isolation,
+// end with it. Callers hold f.mu.
 func (f *Runtime) exit(c *fcontainer, code int) {
-	c.running, c.paused, c.status, c.exitCode = false, false, "exited", code
+	c.running, c.paused, c.isolated, c.status, c.exitCode = false, false, false, "exited", code
+	f.emit(c, runtime.ActionDie, code)
 	if c.spec.AutoRemove {
 		f.removeContainer(c)
 	}
@@ -220,27 +241,42 @@ func (f *Runtime) exit(c *fcontainer, code int) {
 
 // KillContainer signals a running container. SIGKILL (also "" and "KILL") ends it with 137; SIGTERM,
 // SIGINT and SIGQUIT are taken as a graceful shutdown (exit 0); other signals change nothing. A container
-// that is not running gives ErrConflict, as in Docker.
+// that is not running gives ErrConflict, as in Docker. On a paused container, as in Docker, SIGKILL ends it
+// and its stop signal (SIGTERM unless the spec says otherwise) thaws it for a graceful exit, while any
+// other signal leaves it paused (Docker keeps the signal pending until a thaw; the fake forgets it). Every
+// signal reports a kill event; one that ends the process a die as well.
 func (f *Runtime) KillContainer(ctx context.Context, name string, signal string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.enter(ctx, "KillContainer", name, signalName(signal)); err != nil {
 		return err
 	}
-	c, err := f.mustContainer(name)
+	c, err := f.runningContainer(name)
 	if err != nil {
 		return err
 	}
-	if !c.running {
-		return stateConflict("container", name, "is not running")
-	}
-	switch signalName(signal) {
-	case "SIGKILL":
+	f.emit(c, runtime.ActionKill, 0)
+	sig := signalName(signal)
+	switch {
+	case sig == "SIGKILL":
 		f.exit(c, 137)
-	case "SIGTERM", "SIGINT", "SIGQUIT":
+	case c.paused && sig != c.stopSignal():
+		// Pending until the container thaws.
+	case sig == "SIGTERM" || sig == "SIGINT" || sig == "SIGQUIT":
+		if c.paused {
+			f.emit(c, runtime.ActionUnpause, 0)
+		}
 		f.exit(c, 0)
 	}
 	return nil
+}
+
+// stopSignal is the signal StopContainer sends, normalised like signalName.
+func (c *fcontainer) stopSignal() string {
+	if c.spec.StopSignal == "" {
+		return "SIGTERM"
+	}
+	return signalName(c.spec.StopSignal)
 }
 
 // signalName normalises "kill", "KILL", "9" and "" to "SIGKILL", and so on for the signals the fake knows.
@@ -276,8 +312,20 @@ func (f *Runtime) PauseContainer(ctx context.Context, name string) error {
 	if !c.running || c.paused {
 		return stateConflict("container", name, "is not running or already paused")
 	}
-	c.paused, c.status = true, "paused"
+	f.pause(c)
 	return nil
+}
+
+// pause freezes a running container. Callers hold f.mu.
+func (f *Runtime) pause(c *fcontainer) {
+	c.paused, c.status = true, "paused"
+	f.emit(c, runtime.ActionPause, 0)
+}
+
+// unpause thaws a paused container. Callers hold f.mu.
+func (f *Runtime) unpause(c *fcontainer) {
+	c.paused, c.status = false, "running"
+	f.emit(c, runtime.ActionUnpause, 0)
 }
 
 // UnpauseContainer thaws a paused container; anything else is ErrConflict.
@@ -294,24 +342,32 @@ func (f *Runtime) UnpauseContainer(ctx context.Context, name string) error {
 	if !c.paused {
 		return stateConflict("container", name, "is not paused")
 	}
-	c.paused, c.status = false, "running"
+	f.unpause(c)
 	return nil
 }
 
-// RemoveContainer removes a container in any state and frees its addresses; a missing one is success.
+// RemoveContainer removes a container in any state and frees its addresses; a missing one is success. A
+// running one is killed first, reporting kill and die as Docker's forced removal does.
 func (f *Runtime) RemoveContainer(ctx context.Context, name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.enter(ctx, "RemoveContainer", name); err != nil {
 		return err
 	}
-	if c, ok := f.container(name); ok {
-		f.removeContainer(c)
+	c, ok := f.container(name)
+	if !ok {
+		return nil
 	}
+	if c.running {
+		f.emit(c, runtime.ActionKill, 0)
+		c.spec.AutoRemove = false // removed just below, once
+		f.exit(c, 137)
+	}
+	f.removeContainer(c)
 	return nil
 }
 
-// removeContainer drops a container and releases its addresses. Callers hold f.mu.
+// removeContainer drops a container, releases its addresses and reports its destroy. Callers hold f.mu.
 func (f *Runtime) removeContainer(c *fcontainer) {
 	for netName := range c.endpoints {
 		if n, ok := f.networks[netName]; ok {
@@ -319,6 +375,7 @@ func (f *Runtime) removeContainer(c *fcontainer) {
 		}
 	}
 	delete(f.containers, c.spec.Name)
+	f.emit(c, runtime.ActionDestroy, 0)
 }
 
 // InspectContainer reports a container. IPs has an entry per attached network, empty unless it runs.

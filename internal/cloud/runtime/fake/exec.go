@@ -78,21 +78,39 @@ func lastLines(data []byte, n int) []byte {
 }
 
 // Run checks the image and network like CreateContainer, then answers through OnRun (exit 0 without it).
-// Nothing is left behind.
+// Nothing is left behind. It reports create, start, die and destroy, as the throwaway container of the
+// Docker runtime does.
 func (f *Runtime) Run(ctx context.Context, spec runtime.ContainerSpec, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
-	hook, err := f.prepareRun(ctx, spec)
+	hook, id, err := f.prepareRun(ctx, spec)
 	if err != nil {
 		return 0, err
 	}
-	if hook == nil {
-		return 0, nil
+	code := 0
+	if hook != nil {
+		code, err = hook(cloneSpec(spec), stdin, orDiscard(stdout), orDiscard(stderr))
 	}
-	return hook(cloneSpec(spec), stdin, orDiscard(stdout), orDiscard(stderr))
+	f.mu.Lock()
+	f.emitFor(id, spec.Name, spec.Labels, runtime.ActionDie, code)
+	f.emitFor(id, spec.Name, spec.Labels, runtime.ActionDestroy, 0)
+	f.mu.Unlock()
+	return code, err
 }
 
-func (f *Runtime) prepareRun(ctx context.Context, spec runtime.ContainerSpec) (func(runtime.ContainerSpec, io.Reader, io.Writer, io.Writer) (int, error), error) {
+func (f *Runtime) prepareRun(ctx context.Context, spec runtime.ContainerSpec) (func(runtime.ContainerSpec, io.Reader, io.Writer, io.Writer) (int, error), string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	hook, err := f.checkRun(ctx, spec)
+	if err != nil {
+		return nil, "", err
+	}
+	id := f.newID("container", spec.Name)
+	f.emitFor(id, spec.Name, spec.Labels, runtime.ActionCreate, 0)
+	f.emitFor(id, spec.Name, spec.Labels, runtime.ActionStart, 0)
+	return hook, id, nil
+}
+
+// checkRun records the call and checks what Run needs. Callers hold f.mu.
+func (f *Runtime) checkRun(ctx context.Context, spec runtime.ContainerSpec) (func(runtime.ContainerSpec, io.Reader, io.Writer, io.Writer) (int, error), error) {
 	if err := f.enter(ctx, "Run", spec.Name); err != nil {
 		return nil, err
 	}

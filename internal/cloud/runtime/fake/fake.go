@@ -3,10 +3,14 @@
 // creates, removes of missing objects succeed, a container needs its image, network and a running state
 // for exec), records every call, and lets a test inject failures and exec results.
 //
+// Every lifecycle change is reported to Events subscribers with the actions Docker reports for it (create,
+// start, kill, die, stop, pause, unpause, destroy), and Exit, Freeze and Thaw simulate a crash or a pause
+// from outside the cloud.
+//
 // Differences from Docker worth knowing: containers run no process (a start just marks them running; Exec
-// answers through OnExec, Run through OnRun), addresses are reserved when a container is attached (not when
-// it starts) and handed out deterministically from the lowest free host address, and a network created
-// without a subnet gets 10.99.0.0/24, then 10.99.1.0/24, and so on.
+// answers through OnExec, Run through OnRun, and neither reports exec events), addresses are reserved
+// when a container is attached (not when it starts) and handed out deterministically from the lowest free
+// host address, and a network created without a subnet gets 10.99.0.0/24, then 10.99.1.0/24, and so on.
 package fake
 
 import (
@@ -47,6 +51,7 @@ type Runtime struct {
 	faults      map[string][]error
 	seq         int // for IDs
 	autoSubnets int // default subnets handed out
+	subs        map[*subscriber]struct{}
 }
 
 // New returns an empty runtime with no images.
@@ -57,6 +62,7 @@ func New() *Runtime {
 		volumes:    map[string]*fvolume{},
 		containers: map[string]*fcontainer{},
 		faults:     map[string][]error{},
+		subs:       map[*subscriber]struct{}{},
 	}
 }
 
@@ -65,7 +71,8 @@ var methods = []string{
 	"Ping", "ImageExists", "CreateNetwork", "InspectNetwork", "RemoveNetwork", "ConnectNetwork",
 	"DisconnectNetwork", "CreateVolume", "RemoveVolume", "CreateContainer", "CopyFiles", "StartContainer",
 	"StopContainer", "KillContainer", "PauseContainer", "UnpauseContainer", "RemoveContainer",
-	"InspectContainer", "UpdateResources", "Exec", "Logs", "Run", "List",
+	"InspectContainer", "UpdateResources", "Exec", "Logs", "Run", "List", "Events", "IsolateContainer",
+	"HealContainer",
 }
 
 // FailNext makes the next call of method (a runtime.Runtime method name, e.g. "StartContainer") return err

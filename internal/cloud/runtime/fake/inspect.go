@@ -65,8 +65,9 @@ func (f *Runtime) SetLogs(container string, logs []byte) bool {
 	return ok
 }
 
-// Exit simulates the container's process ending on its own (a crash, an OOM kill) with code. An auto-remove
-// container disappears. It reports whether the container was running.
+// Exit simulates the container's process ending on its own (a crash, an OOM kill, a kill from outside the
+// cloud) with code, paused or not, and reports its die to Events subscribers. An auto-remove container
+// disappears. It reports whether the container was running.
 func (f *Runtime) Exit(container string, code int) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -76,4 +77,37 @@ func (f *Runtime) Exit(container string, code int) bool {
 	}
 	f.exit(c, code)
 	return true
+}
+
+// Freeze simulates a pause from outside the cloud (someone's docker pause): the container is paused and a
+// pause event reported. It reports whether the container was running and not paused.
+func (f *Runtime) Freeze(container string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.container(container)
+	if !ok || !c.running || c.paused {
+		return false
+	}
+	f.pause(c)
+	return true
+}
+
+// Thaw simulates an unpause from outside the cloud. It reports whether the container was paused.
+func (f *Runtime) Thaw(container string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.container(container)
+	if !ok || !c.paused {
+		return false
+	}
+	f.unpause(c)
+	return true
+}
+
+// Isolated reports whether a container is cut off its networks by IsolateContainer.
+func (f *Runtime) Isolated(container string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.container(container)
+	return ok && c.isolated
 }

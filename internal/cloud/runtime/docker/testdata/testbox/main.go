@@ -8,12 +8,14 @@
 //	stdin          copy stdin to stdout
 //	stat PATH...   print "<octal permissions> <uid> <gid>" per path
 //	exit CODE      exit with CODE
+//	listen PORT    serve TCP on PORT in the background, answering "ok\n" to every connection
 //	sleep          wait for SIGTERM or SIGINT
 package main
 
 import (
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -84,6 +86,8 @@ func run(step []string, signals <-chan os.Signal) {
 		for _, name := range step[1:] {
 			statFile(name)
 		}
+	case "listen":
+		listen(step[1:])
 	case "sleep":
 		<-signals
 	default:
@@ -103,4 +107,28 @@ func statFile(name string) {
 		os.Exit(2)
 	}
 	fmt.Printf("%o %d %d\n", fi.Mode().Perm(), st.Uid, st.Gid)
+}
+
+// listen starts a TCP server on the port in args that writes "ok\n" and closes each connection, so a test
+// can tell from outside whether the container is reachable.
+func listen(args []string) {
+	if len(args) != 1 {
+		fmt.Fprintln(os.Stderr, "testbox: listen needs a port")
+		os.Exit(2)
+	}
+	l, err := net.Listen("tcp", ":"+args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = conn.Write([]byte("ok\n"))
+			_ = conn.Close()
+		}
+	}()
 }
