@@ -92,7 +92,7 @@ func givePublicToAdminGroup(ctx context.Context, conn *pgx.Conn, db string) erro
 func connectDatabase(ctx context.Context, conn *pgx.Conn, db string) (*pgx.Conn, error) {
 	cfg := conn.Config()
 	cfg.Database = db
-	c, err := pgx.ConnectConfig(ctx, cfg)
+	c, err := connectSession(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect to database %q: %w", db, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"net/netip"
 	"os"
 	"path"
@@ -41,6 +42,8 @@ func testImageFor(major string) string { return "flexpg/postgres:" + major }
 // pgServer is one PostgreSQL container started for the integration test, with everything needed to reach it.
 type pgServer struct {
 	cli       *client.Client
+	net       *testNet
+	vol       string // the data volume
 	id        string
 	ip        string
 	gateway   netip.Addr
@@ -51,6 +54,9 @@ type pgServer struct {
 	serverCrt []byte
 	serverKey []byte
 }
+
+// testFQDN is the name every test server's certificate carries; clients verify it (verify-full).
+const testFQDN = "itest.postgres.flexpg.internal"
 
 func requireDocker(t *testing.T) *client.Client {
 	t.Helper()
@@ -87,15 +93,22 @@ func uniqueName(t *testing.T) string {
 	return "flexpg-pgtest-" + hex.EncodeToString(b)
 }
 
-// startPGServer creates a labelled network, volume and container from image, copies the rendered files in,
-// starts the container and waits for a management connection. Everything is removed in cleanup.
-func startPGServer(t *testing.T, cli *client.Client, image string, params map[string]string, hba func(gw netip.Addr) HBAInput) (*pgServer, *pgx.Conn) {
+// testNet is a labelled Docker network of one test; the test's volumes and containers carry its labels
+// and are removed in cleanup.
+type testNet struct {
+	cli     *client.Client
+	name    string
+	labels  map[string]string
+	gateway netip.Addr
+	subnet  netip.Prefix
+}
+
+func newTestNet(t *testing.T, cli *client.Client) *testNet {
 	t.Helper()
 	ctx := context.Background()
 	name := uniqueName(t)
-	labels := map[string]string{"io.flexpg.managed": "true", "io.flexpg.test": name}
-
-	if _, err := cli.NetworkCreate(ctx, name, network.CreateOptions{Driver: "bridge", Labels: labels}); err != nil {
+	n := &testNet{cli: cli, name: name, labels: map[string]string{"io.flexpg.managed": "true", "io.flexpg.test": name}}
+	if _, err := cli.NetworkCreate(ctx, name, network.CreateOptions{Driver: "bridge", Labels: n.labels}); err != nil {
 		t.Fatalf("create network: %v", err)
 	}
 	t.Cleanup(func() {
@@ -107,25 +120,79 @@ func startPGServer(t *testing.T, cli *client.Client, image string, params map[st
 	if err != nil || len(netInfo.IPAM.Config) == 0 {
 		t.Fatalf("inspect network: %v (%d IPAM configs)", err, len(netInfo.IPAM.Config))
 	}
-	gw, err := netip.ParseAddr(netInfo.IPAM.Config[0].Gateway)
-	if err != nil {
+	if n.gateway, err = netip.ParseAddr(netInfo.IPAM.Config[0].Gateway); err != nil {
 		t.Fatalf("network gateway %q: %v", netInfo.IPAM.Config[0].Gateway, err)
 	}
+	if n.subnet, err = netip.ParsePrefix(netInfo.IPAM.Config[0].Subnet); err != nil {
+		t.Fatalf("network subnet %q: %v", netInfo.IPAM.Config[0].Subnet, err)
+	}
+	return n
+}
 
-	if _, err := cli.VolumeCreate(ctx, volume.CreateOptions{Name: name, Labels: labels}); err != nil {
+// newVolume creates a labelled, empty volume.
+func (n *testNet) newVolume(t *testing.T) string {
+	t.Helper()
+	name := uniqueName(t)
+	if _, err := n.cli.VolumeCreate(context.Background(), volume.CreateOptions{Name: name, Labels: n.labels}); err != nil {
 		t.Fatalf("create volume: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := cli.VolumeRemove(context.Background(), name, true); err != nil && !errdefs.IsNotFound(err) {
+		if err := n.cli.VolumeRemove(context.Background(), name, true); err != nil && !errdefs.IsNotFound(err) {
 			t.Errorf("remove volume %s: %v", name, err)
 		}
 	})
+	return name
+}
 
-	s := &pgServer{cli: cli, gateway: gw, fqdn: "itest.postgres.flexpg.internal"}
-	s.ca, err = pki.LoadOrCreateCA(t.TempDir())
+// createContainer creates (does not start) a labelled container on the network with vol mounted at
+// DataVolume; cleanup removes it and, if the test failed, logs its output first.
+func (n *testNet) createContainer(t *testing.T, cfg *container.Config, vol string) string {
+	t.Helper()
+	cfg.Labels = n.labels
+	created, err := n.cli.ContainerCreate(context.Background(), cfg,
+		&container.HostConfig{Mounts: []mount.Mount{{Type: mount.TypeVolume, Source: vol, Target: DataVolume}}},
+		&network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{n.name: {}}},
+		nil, uniqueName(t))
+	if err != nil {
+		t.Fatalf("create container: %v", err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("log of container %.12s:\n%s", created.ID, containerLogs(n.cli, created.ID))
+		}
+		err := n.cli.ContainerRemove(context.Background(), created.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+		if err != nil && !errdefs.IsNotFound(err) {
+			t.Errorf("remove container: %v", err)
+		}
+	})
+	return created.ID
+}
+
+// newTestCA makes a cloud CA for one test; every server of the test shares it, as a cloud's servers do.
+func newTestCA(t *testing.T) *pki.CA {
+	t.Helper()
+	ca, err := pki.LoadOrCreateCA(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ca
+}
+
+// startPGServer creates a labelled network, volume and container from image, copies the rendered files in,
+// starts the container and waits for a management connection. Everything is removed in cleanup.
+func startPGServer(t *testing.T, cli *client.Client, image string, params map[string]string, hba func(gw netip.Addr) HBAInput) (*pgServer, *pgx.Conn) {
+	t.Helper()
+	n := newTestNet(t, cli)
+	s := n.newServer(t, image, newTestCA(t), n.newVolume(t), params, hba(n.gateway), nil)
+	return s, s.start(t)
+}
+
+// newServer creates a server container on vol with the rendered files and extra files in ConfigDir, not
+// started yet.
+func (n *testNet) newServer(t *testing.T, image string, ca *pki.CA, vol string, params map[string]string, hba HBAInput, extra map[string][]byte) *pgServer {
+	t.Helper()
+	s := &pgServer{cli: n.cli, net: n, vol: vol, gateway: n.gateway, ca: ca, fqdn: testFQDN}
+	var err error
 	s.serverCrt, s.serverKey, err = s.ca.IssueServer(s.fqdn, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -138,25 +205,7 @@ func startPGServer(t *testing.T, cli *client.Client, image string, params map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	created, err := cli.ContainerCreate(ctx,
-		&container.Config{Image: image, Labels: labels},
-		&container.HostConfig{Mounts: []mount.Mount{{Type: mount.TypeVolume, Source: name, Target: DataVolume}}},
-		&network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{name: {}}},
-		nil, name)
-	if err != nil {
-		t.Fatalf("create container: %v", err)
-	}
-	s.id = created.ID
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("container log:\n%s", s.logs())
-		}
-		err := cli.ContainerRemove(context.Background(), s.id, container.RemoveOptions{Force: true, RemoveVolumes: true})
-		if err != nil && !errdefs.IsNotFound(err) {
-			t.Errorf("remove container: %v", err)
-		}
-	})
+	s.id = n.createContainer(t, &container.Config{Image: image}, vol)
 	s.uid, s.gid = s.lookupPostgresUser(t)
 	if s.uid != OSUserUID || s.gid != OSUserGID {
 		t.Errorf("image's postgres user is %d:%d, the cloud assumes %d:%d", s.uid, s.gid, OSUserUID, OSUserGID)
@@ -164,16 +213,24 @@ func startPGServer(t *testing.T, cli *client.Client, image string, params map[st
 
 	files := map[string][]byte{"server.crt": s.serverCrt, "server.key": s.serverKey, "ca.crt": s.ca.CertPEM(),
 		"pg_ident.conf": RenderIdent()}
-	s.render(t, files, params, hba(gw))
+	maps.Copy(files, extra)
+	s.render(t, files, params, hba)
 	s.copyFiles(t, files)
-	if err := cli.ContainerStart(ctx, s.id, container.StartOptions{}); err != nil {
+	return s
+}
+
+// start starts the container (again) and waits for a management connection, which cleanup closes.
+func (s *pgServer) start(t *testing.T) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.cli.ContainerStart(ctx, s.id, container.StartOptions{}); err != nil {
 		t.Fatalf("start container: %v", err)
 	}
-	inspect, err := cli.ContainerInspect(ctx, s.id)
+	inspect, err := s.cli.ContainerInspect(ctx, s.id)
 	if err != nil {
 		t.Fatalf("inspect container: %v", err)
 	}
-	s.ip = inspect.NetworkSettings.Networks[name].IPAddress
+	s.ip = inspect.NetworkSettings.Networks[s.net.name].IPAddress
 	if s.ip == "" {
 		t.Fatal("container has no address on the test network")
 	}
@@ -185,7 +242,7 @@ func startPGServer(t *testing.T, cli *client.Client, image string, params map[st
 		t.Fatalf("WaitReady: %v", err)
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
-	return s, conn
+	return conn
 }
 
 func (s *pgServer) target() Target {
@@ -248,19 +305,26 @@ func (s *pgServer) waitForReload(t *testing.T, asked time.Time) {
 // copyFiles copies files into ConfigDir, owned by the container's postgres user.
 func (s *pgServer) copyFiles(t *testing.T, files map[string][]byte) {
 	t.Helper()
+	copyConfigFiles(t, s.cli, s.id, files, s.uid, s.gid, 0o600)
+}
+
+// copyConfigFiles copies files into ConfigDir of a container with the given owner, mode 0644 and keyMode for
+// keys (*.key).
+func copyConfigFiles(t *testing.T, cli *client.Client, id string, files map[string][]byte, uid, gid int, keyMode int64) {
+	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	dir := strings.TrimPrefix(ConfigDir, "/") + "/"
-	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: dir, Mode: 0o755, Uid: s.uid, Gid: s.gid, ModTime: time.Now()}); err != nil {
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: dir, Mode: 0o755, Uid: uid, Gid: gid, ModTime: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	for name, content := range files {
 		mode := int64(0o644)
-		if name == path.Base(KeyFile) {
-			mode = 0o600
+		if path.Ext(name) == ".key" {
+			mode = keyMode
 		}
 		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: dir + name, Mode: mode, Size: int64(len(content)),
-			Uid: s.uid, Gid: s.gid, ModTime: time.Now()}
+			Uid: uid, Gid: gid, ModTime: time.Now()}
 		if err := tw.WriteHeader(hdr); err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +335,7 @@ func (s *pgServer) copyFiles(t *testing.T, files map[string][]byte) {
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.cli.CopyToContainer(context.Background(), s.id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
+	if err := cli.CopyToContainer(context.Background(), id, "/", &buf, container.CopyToContainerOptions{}); err != nil {
 		t.Fatalf("copy files into container: %v", err)
 	}
 }
@@ -303,8 +367,11 @@ func (s *pgServer) lookupPostgresUser(t *testing.T) (uid, gid int) {
 	return 0, 0
 }
 
-func (s *pgServer) logs() string {
-	rc, err := s.cli.ContainerLogs(context.Background(), s.id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: "60"})
+func (s *pgServer) logs() string { return containerLogs(s.cli, s.id) }
+
+// containerLogs returns the last lines of a container's output.
+func containerLogs(cli *client.Client, id string) string {
+	rc, err := cli.ContainerLogs(context.Background(), id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: "60"})
 	if err != nil {
 		return fmt.Sprintf("(logs unavailable: %v)", err)
 	}
@@ -316,8 +383,15 @@ func (s *pgServer) logs() string {
 	return buf.String()
 }
 
-// userConn connects as an ordinary client: password authentication, TLS as given (nil = plaintext).
+// userConn connects as an ordinary client: password authentication, TLS as given (nil = plaintext). Like
+// the cloud's own sessions it can send no cancel request (sessionDialsOnly), so a test that gives up on a commit
+// waiting for the synchronous standby never cancels it (BAR-D4).
 func (s *pgServer) userConn(ctx context.Context, user, password, db string, tlsCfg *tls.Config) (*pgx.Conn, error) {
+	return s.userConnRefusing(ctx, user, password, db, tlsCfg, nil)
+}
+
+// userConnRefusing is userConn telling refused of each cancel request pgx tried to send.
+func (s *pgServer) userConnRefusing(ctx context.Context, user, password, db string, tlsCfg *tls.Config, refused func()) (*pgx.Conn, error) {
 	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable",
 		dsnQuote(s.ip), Port, dsnQuote(user), dsnQuote(db)))
 	if err != nil {
@@ -327,7 +401,8 @@ func (s *pgServer) userConn(ctx context.Context, user, password, db string, tlsC
 	cfg.TLSConfig = tlsCfg
 	cfg.Fallbacks = nil
 	cfg.ConnectTimeout = 10 * time.Second
-	return pgx.ConnectConfig(ctx, cfg)
+	cfg.DialFunc = sessionDialsOnly(cfg.DialFunc, refused)
+	return connectSession(ctx, cfg)
 }
 
 // verifyFull is what sslmode=verify-full means: trust only the cloud CA and check the server's FQDN.

@@ -12,8 +12,8 @@ import (
 // The cloud never cancels a query (pg_cancel_backend, a protocol cancel request): a commit waiting for the
 // synchronous standby that is cancelled returns success although the standby may not have its WAL, which is
 // exactly the loss HA promises not to have (ha-reliability §6.2, BAR-D4). Fencing and role changes terminate
-// sessions or shut the server down instead; a terminated waiter's client gets no acknowledgement. pgx's
-// default context handling agrees: an expired context closes the socket, it sends no cancel request.
+// sessions or shut the server down instead; a terminated waiter's client gets no acknowledgement. pgx would
+// send a cancel request by itself when a query's context ends; the package's sessions cannot (sessionDialsOnly).
 
 // ErrPromotionPending is returned by Promote when the server has not finished promotion within the wait;
 // promotion goes on, and InstanceStatus shows when it is done.
@@ -59,8 +59,7 @@ func TerminateClientBackends(ctx context.Context, conn *pgx.Conn) (int, error) {
 }
 
 // Checkpoint runs CHECKPOINT: before a planned switchover, so the old primary's shutdown has little to write
-// and the standby little to replay (ha-reliability §1.4), and after a promotion, so the new primary's control
-// file shows its new timeline to pg_rewind and pg_basebackup.
+// and the standby little to replay (ha-reliability §1.4). RewindCommand checkpoints its source itself.
 func Checkpoint(ctx context.Context, conn *pgx.Conn) error {
 	if _, err := conn.Exec(ctx, "CHECKPOINT"); err != nil {
 		return fmt.Errorf("postgres: checkpoint: %w", err)

@@ -43,7 +43,7 @@ func Connect(ctx context.Context, t Target) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := pgx.ConnectConfig(ctx, cfg)
+	conn, err := connectSession(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect to %s: %w", net.JoinHostPort(t.Host, fmt.Sprint(t.Port)), err)
 	}
@@ -153,6 +153,7 @@ func managementConfig(t Target) (*pgx.ConnConfig, error) {
 	if t.Dial != nil {
 		cfg.DialFunc = t.Dial
 	}
+	cfg.DialFunc = sessionDialsOnly(cfg.DialFunc, nil) // never a cancel request (nocancel.go)
 	return cfg, nil
 }
 
