@@ -1,7 +1,9 @@
 // Package postgres holds everything the cloud knows about operating one PostgreSQL instance: rendering
-// postgresql.conf, pg_hba.conf and pg_ident.conf, hashing passwords into SCRAM verifiers, and the management
-// queries run over pgx. It knows nothing about the controller, the store or Docker, so the PostgreSQL
-// knowledge can be tested on its own and reused by every operation.
+// postgresql.conf, pg_hba.conf and pg_ident.conf, hashing passwords into SCRAM verifiers, the management
+// queries run over pgx, and what a synchronous physical standby needs (the replication role, role settings,
+// slots, status, promotion, and the base backup and rewind commands the server image runs). It knows
+// nothing about the controller, the store or Docker, so the PostgreSQL knowledge can be tested on its own
+// and reused by every operation.
 package postgres
 
 import "github.com/flexpg/terraform-provider-flexpg/internal/spec"
