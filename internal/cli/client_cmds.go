@@ -67,7 +67,7 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 
 func cmdServer(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usagef("server needs a verb: list, show, restart, stop, start")
+		return usagef("server needs a verb: list, show, restart, stop, start, failover")
 	}
 	verb, rest := args[0], args[1:]
 	c, err := connect(ctx)
@@ -77,7 +77,10 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 	if verb == "list" {
 		return listServers(ctx, e, c)
 	}
-	name, err := oneArg(flags(e, "server "+verb), rest, "server name")
+	fs := flags(e, "server "+verb)
+	planned := fs.Bool("planned", false, "failover: wait for the standby to catch up, then switch (loses nothing)")
+	forced := fs.Bool("forced", false, "failover: stop the primary at once, then promote the standby")
+	name, err := oneArg(fs, rest, "server name")
 	if err != nil {
 		return err
 	}
@@ -96,8 +99,17 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 		return wait(ctx, e, c, name, "stop")(c.StopServer(ctx, name))
 	case "start":
 		return wait(ctx, e, c, name, "start")(c.StartServer(ctx, name))
+	case "failover":
+		if *planned == *forced {
+			return usagef("server failover needs exactly one of --planned or --forced")
+		}
+		mode := model.FailoverPlanned
+		if *forced {
+			mode = model.FailoverForced
+		}
+		return wait(ctx, e, c, name, mode+" failover")(c.FailoverServer(ctx, name, mode))
 	}
-	return usagef("unknown server verb %q: use list, show, restart, stop, start", verb)
+	return usagef("unknown server verb %q: use list, show, restart, stop, start, failover", verb)
 }
 
 // wait prints the operation's progress until it finishes.

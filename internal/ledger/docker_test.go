@@ -22,7 +22,9 @@ import (
 // The server these tests run: the cloud's PostgreSQL image, started directly instead of through the cloud.
 const (
 	testImage = "flexpg/postgres:15"
-	testLabel = "ledger" // value of io.flexpg.test, so `make sweep` finds a container a crashed run left
+	// testLabelDefault is the value of io.flexpg.test outside `make test` (which sets FLEXPG_TEST_RUN, so its
+	// leak check covers this test too); `make sweep` finds a container a crashed run left either way.
+	testLabelDefault = "ledger"
 )
 
 // serverScript runs as the image's postgres user (FLEXPG_MODE=exec makes the entrypoint exec it as is): a
@@ -77,7 +79,7 @@ func startServer(t *testing.T) *server {
 			Image:        testImage,
 			Env:          []string{"FLEXPG_MODE=exec"},
 			Cmd:          []string{"setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "sh", "-c", serverScript},
-			Labels:       map[string]string{"io.flexpg.test": testLabel},
+			Labels:       map[string]string{"io.flexpg.test": testLabel()},
 			ExposedPorts: nat.PortSet{"5432/tcp": {}},
 		},
 		&container.HostConfig{PortBindings: nat.PortMap{"5432/tcp": {{HostIP: "127.0.0.1", HostPort: strconv.Itoa(port)}}}},
@@ -426,4 +428,12 @@ func waitForAckAfter(t *testing.T, l *ledger.Ledger, at time.Duration, limit tim
 		time.Sleep(50 * time.Millisecond) // poll step, bounded by deadline
 	}
 	t.Fatalf("no commit acknowledged within %s of the fault", limit)
+}
+
+// testLabel is this run's value of io.flexpg.test.
+func testLabel() string {
+	if v := os.Getenv("FLEXPG_TEST_RUN"); v != "" {
+		return v
+	}
+	return testLabelDefault
 }

@@ -57,7 +57,7 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"geo_redundant_backup_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether backups are also kept in the paired region.", Computed: true,
 			},
-			"ha_state": computed("High-availability state."),
+			"ha_state": computed(haStateDescription()),
 			"high_availability": schema.ListNestedAttribute{
 				MarkdownDescription: "High availability: one element, or none when HA is disabled.",
 				Computed:            true,

@@ -121,7 +121,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Default:             booldefault.StaticBool(false),
 			},
 			"ha_state": schema.StringAttribute{
-				MarkdownDescription: "High-availability state reported by the cloud (for example `Healthy`, `FailingOver`).",
+				MarkdownDescription: haStateDescription(),
 				Computed:            true,
 			},
 			"host": schema.StringAttribute{

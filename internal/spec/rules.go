@@ -23,6 +23,7 @@ const (
 	KindEmptyLabel          RuleKind = "empty_label"
 	KindEndpointNamespace   RuleKind = "endpoint_namespace"
 	KindExists              RuleKind = "exists"
+	KindFailoverOnly        RuleKind = "failover_only" // the zones of a server with HA change only by failing over
 	KindFormat              RuleKind = "format"
 	KindImmutable           RuleKind = "immutable"
 	KindInUse               RuleKind = "in_use"

@@ -23,6 +23,7 @@ type Operations interface {
 	Launch(op store.Operation)
 	Logs(ctx context.Context, server string, tail int, w io.Writer) error
 	Housekeep()
+	Fault(ctx context.Context, f model.Fault) (model.FaultResult, error)
 }
 
 // StatusFunc audits what the cloud owns on the machine.
@@ -71,6 +72,7 @@ func (a *API) routes() {
 	a.handle("GET "+v+"/operations/{id}", a.getOperation)
 	a.handle("GET "+v+"/status", a.status)
 	a.handle("POST "+v+"/clock", a.advanceClock)
+	a.handle("POST "+v+"/faults", a.injectFault)
 
 	a.handle("GET "+v+"/flexibleServers", a.listServers)
 	a.handle("GET "+v+"/flexibleServers/{server}", a.getServer)

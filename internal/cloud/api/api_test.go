@@ -38,6 +38,9 @@ func (f *fakeOps) Launch(op store.Operation) {
 	f.launched = append(f.launched, op)
 }
 func (f *fakeOps) Housekeep() {}
+func (f *fakeOps) Fault(_ context.Context, fault model.Fault) (model.FaultResult, error) {
+	return model.FaultResult{Action: fault.Action}, nil
+}
 
 func (f *fakeOps) Logs(ctx context.Context, server string, tail int, w io.Writer) error {
 	_, err := io.WriteString(w, "log line\n")

@@ -21,7 +21,17 @@ func present(s store.Server) model.Server {
 	}
 	out.State = s.Phase
 	out.ProvisioningState = provisioningState(s.Phase)
-	out.HAState = "NotEnabled"
+	out.HAState = spec.HAStateNotEnabled
+	if s.HA.State != "" {
+		out.HAState = s.HA.State
+	}
+	// Where the instances really are: after a failover the primary is in the former standby zone.
+	if p, ok := s.Primary(); ok && p.Zone != "" {
+		out.Zone = p.Zone
+	}
+	if sb, ok := s.Standby(); ok {
+		out.StandbyZone = sb.Zone
+	}
 	out.ReplicaCapacity = maxReplicas
 	pub := true
 	if out.PublicNetworkAccessEnabled == nil {
@@ -86,10 +96,6 @@ func serverConfig(s model.Server) spec.ServerConfig {
 // without effect.
 func notYetSupported(s model.Server) spec.FieldErrors {
 	var errs spec.FieldErrors
-	if s.HighAvailability != nil {
-		errs.Add(spec.NewFieldError("high_availability", spec.KindUnsupported,
-			"is not supported by this version of the flexpg cloud yet; remove the block"))
-	}
 	if s.CreateMode == spec.CreateModePointInTimeRestore {
 		errs.Add(spec.NewFieldError("create_mode", spec.KindUnsupported,
 			"PointInTimeRestore is not supported by this version of the flexpg cloud yet"))

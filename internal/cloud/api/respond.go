@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
@@ -101,6 +102,16 @@ func (a *API) fail(w http.ResponseWriter, err error) {
 	var fe spec.FieldErrors
 	if errors.As(err, &fe) {
 		invalid(w, fe)
+		return
+	}
+	var oe *controller.OpError
+	if errors.As(err, &oe) {
+		status := map[string]int{model.CodeInvalidParameter: http.StatusBadRequest, model.CodeNotFound: http.StatusNotFound,
+			model.CodeConflict: http.StatusConflict}[oe.Code]
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		writeError(w, status, model.Error{Code: oe.Code, Field: oe.Field, Message: oe.Message})
 		return
 	}
 	var held *store.HeldError

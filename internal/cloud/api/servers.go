@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -137,12 +138,65 @@ func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Se
 	if desired.State == "" {
 		desired.State = existing.Spec.State
 	}
+	if err := checkHAChange(existing, desired); err != nil {
+		return store.Operation{}, err
+	}
+	failover, err := zoneSwap(existing, desired)
+	if err != nil {
+		return store.Operation{}, err
+	}
 	if verifier != "" && desired.State == spec.StateStopped {
 		return store.Operation{}, conflictf("server %s is stopped: the admin password can only change on a running server; set state = \"Ready\" in the same change", name)
 	}
-	payload, _ := json.Marshal(controller.UpdatePayload{Old: existing.Spec, New: desired, Verifier: verifier})
+	payload, _ := json.Marshal(controller.UpdatePayload{Old: existing.Spec, New: desired, Verifier: verifier, Failover: failover})
 	op := a.cfg.Ops.NewOperation(controller.KindServerUpdate, spec.ServerID(name), name, payload)
 	return op, tx.HoldServer(existing, op, store.PhaseUpdating)
+}
+
+// checkHAChange refuses a change of high_availability in a state the service refuses it in: stopped,
+// restarting or failing over, or together with a stop.
+func checkHAChange(existing store.Server, desired model.Server) error {
+	if reflect.DeepEqual(existing.Spec.HighAvailability, desired.HighAvailability) {
+		return nil
+	}
+	why := spec.HAChangeBlocked(existing.Phase, existing.HA.State)
+	if why == "" && desired.State == spec.StateStopped {
+		why = "the same change stops the server; change high_availability first, then stop it"
+	}
+	if why == "" {
+		return nil
+	}
+	return &apiErr{http.StatusConflict, model.Error{Code: model.CodeConflict, Field: "high_availability",
+		Message: "high_availability of server " + existing.Spec.Name + " cannot change now: " + why}}
+}
+
+// zoneSwap recognises the change azurerm users make to fail a server with HA over on purpose: zone set to
+// where the standby is (and standby_availability_zone, when given, to where the primary is). It is a
+// planned failover, refused like one unless the server is Healthy. Any other zone change of a server with HA
+// is refused: its zones only change by failing over.
+func zoneSwap(existing store.Server, desired model.Server) (*controller.FailoverPayload, error) {
+	primary, okP := existing.Primary()
+	standby, okS := existing.Standby()
+	if existing.Spec.HighAvailability == nil || desired.HighAvailability == nil || !okP || !okS ||
+		desired.Zone == "" || desired.Zone == primary.Zone {
+		return nil, nil
+	}
+	if desired.Zone != standby.Zone {
+		return nil, spec.FieldErrors{spec.NewFieldError("zone", spec.KindFailoverOnly,
+			"of a server with high availability changes only by a failover: the primary is in zone %s and the standby in zone %s; "+
+				"set zone = %q (and standby_availability_zone = %q) to fail over, or keep zone = %q",
+			primary.Zone, standby.Zone, standby.Zone, primary.Zone, primary.Zone)}
+	}
+	if want := desired.HighAvailability.StandbyAvailabilityZone; want != "" && want != primary.Zone {
+		return nil, spec.FieldErrors{spec.NewFieldError("high_availability.standby_availability_zone", spec.KindFailoverOnly,
+			"must be %q, the primary's zone, when zone moves to the standby's zone %s (a planned failover swaps the two); got %q",
+			primary.Zone, standby.Zone, want)}
+	}
+	p, err := failoverPayload(existing, model.FailoverPlanned)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // checkIdle refuses a server-level change while another operation holds the server or it is failed.
@@ -185,12 +239,25 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
 // serverAction handles POST start | stop | restart.
 func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 	name, action := r.PathValue("server"), r.PathValue("action")
+	if action == "failover" {
+		a.serverFailover(w, r, name)
+		return
+	}
 	kinds := map[string]string{"start": controller.KindServerStart, "stop": controller.KindServerStop, "restart": controller.KindServerRestart}
 	kind, ok := kinds[action]
 	if !ok {
-		notFound(w, "unknown server action %q: use start, stop or restart", action)
+		notFound(w, "unknown server action %q: use start, stop, restart or failover", action)
 		return
 	}
+	a.holdServer(w, name, kind, func(s store.Server) ([]byte, string, error) {
+		phase, err := actionPhase(s, action)
+		return nil, phase, err
+	})
+}
+
+// holdServer starts an operation of kind on an idle server: decide checks the server's state and returns the
+// operation's payload and the phase to show meanwhile; the hold and the operation are stored together.
+func (a *API) holdServer(w http.ResponseWriter, name, kind string, decide func(store.Server) ([]byte, string, error)) {
 	var op store.Operation
 	err := a.cfg.Store.Update(func(tx *store.Tx) error {
 		s, err := serverFor(tx, name)
@@ -200,11 +267,11 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 		if err := checkIdle(tx, s); err != nil {
 			return err
 		}
-		phase, err := actionPhase(s, action)
+		payload, phase, err := decide(s)
 		if err != nil {
 			return err
 		}
-		op = a.cfg.Ops.NewOperation(kind, spec.ServerID(name), name, nil)
+		op = a.cfg.Ops.NewOperation(kind, spec.ServerID(name), name, payload)
 		return tx.HoldServer(s, op, phase)
 	})
 	if err != nil {

@@ -76,10 +76,37 @@ func (c *Client) RestartServer(ctx context.Context, name string) (*model.Operati
 	return c.serverAction(ctx, name, actionRestart)
 }
 
+// FailoverServer fails a server with high availability over to its standby, planned or forced
+// (model.FailoverPlanned, model.FailoverForced).
+func (c *Client) FailoverServer(ctx context.Context, name, mode string) (*model.Operation, error) {
+	p, err := apiPath(serversCollection, name, "failover")
+	if err != nil {
+		return nil, err
+	}
+	return c.startOperation(ctx, request{method: http.MethodPost, path: p, body: model.Failover{Mode: mode}})
+}
+
 func (c *Client) serverAction(ctx context.Context, name, action string) (*model.Operation, error) {
 	p, err := apiPath(serversCollection, name, action)
 	if err != nil {
 		return nil, err
 	}
 	return c.startOperation(ctx, request{method: http.MethodPost, path: p})
+}
+
+// InjectFault performs a fault on the cloud's own containers (model.Fault), for drills.
+func (c *Client) InjectFault(ctx context.Context, f model.Fault) (*model.FaultResult, error) {
+	p, err := apiPath("faults")
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(ctx, request{method: http.MethodPost, path: p, body: f})
+	if err != nil {
+		return nil, err
+	}
+	var res model.FaultResult
+	if err := decode(resp, http.MethodPost, p, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
 }

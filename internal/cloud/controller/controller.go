@@ -62,6 +62,7 @@ type Controller struct {
 	locks    serverLocks
 	spares   spareFills
 	watching watchState
+	repl     replCert
 	// networkOps runs network operations one at a time: they share the machine's isolation rules and the
 	// resolver, which each of them rewrites from the whole store.
 	networkOps sync.Mutex
@@ -87,6 +88,8 @@ func New(cfg Config) *Controller {
 		KindServerStop:       c.planServerStop,
 		KindServerRestart:    c.planServerRestart,
 		KindServerRecover:    c.planServerRecover,
+		KindServerFailover:   c.planServerFailover,
+		KindStandbyRepair:    c.planStandbyRepair,
 		KindFirewallPut:      c.planFirewallPut,
 		KindFirewallDelete:   c.planFirewallDelete,
 		KindConfigurationPut: c.planConfigurationPut,
@@ -142,7 +145,7 @@ func (c *Controller) Start(ctx context.Context) error {
 	}
 	c.wg.Add(2)
 	go c.every(housekeepingInterval, c.Housekeep)
-	go c.every(watchInterval, func() { c.watchOnce(c.ctx) })
+	go c.watchLoop()
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/clock"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/pgfake"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/pki"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime/fake"
@@ -30,6 +31,7 @@ type fakePG struct {
 	failOn    string
 	dataSize  int64
 	onConnect func(ctx context.Context) error
+	ha        *pgfake.Cluster
 }
 
 func (f *fakePG) record(call string) error {
@@ -61,10 +63,22 @@ func (f *fakePG) Connect(ctx context.Context, host string, _ *tls.Config) (Sessi
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
-	return &fakeSession{pg: f}, f.record("connect " + host)
+	return &fakeSession{Session: f.cluster().Session(host), pg: f}, f.record("connect " + host)
 }
 
-type fakeSession struct{ pg *fakePG }
+func (f *fakePG) cluster() *pgfake.Cluster {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ha == nil {
+		f.ha = pgfake.New()
+	}
+	return f.ha
+}
+
+type fakeSession struct {
+	*pgfake.Session
+	pg *fakePG
+}
 
 func (s *fakeSession) EnsureAdmin(_ context.Context, login, verifier string) error {
 	return s.pg.record("admin " + login + " " + verifier)
@@ -158,6 +172,38 @@ type harness struct {
 	ctl   *Controller
 	clk   clock.Clock
 	guard NetworkGuard // nil: no isolation rules
+	// pauseAt is the controller's PauseBeforeStep (fault injection for restart tests).
+	pauseAt string
+}
+
+// configuredAsStandby tells the fake PostgreSQL whether the container at host has a standby's files.
+func (h *harness) configuredAsStandby(host string) bool {
+	ctx := context.Background()
+	objs, _ := h.rt.List(ctx, runtime.Labels{runtime.LabelRole: "server"})
+	for _, o := range objs {
+		if o.Kind != runtime.KindContainer {
+			continue
+		}
+		info, err := h.rt.InspectContainer(ctx, o.Name)
+		if err != nil {
+			continue
+		}
+		for _, ip := range info.IPs {
+			if ip == host {
+				conf, _ := h.rt.File(o.Name, "/etc/flexpg/postgresql.conf")
+				return strings.Contains(string(conf), "primary_conninfo")
+			}
+		}
+	}
+	return false
+}
+
+// restartAt starts a new controller on the same store, runtime and PostgreSQL, whose operations stop
+// before step at ("" for none), as a cloud started again would.
+func (h *harness) restartAt(at string) {
+	h.t.Helper()
+	h.pauseAt = at
+	h.start()
 }
 
 func newHarness(t *testing.T) *harness { t.Helper(); return newHarnessWith(t, nil) }
@@ -176,6 +222,7 @@ func newHarnessWith(t *testing.T, edit func(*harness)) *harness {
 	}
 	h := &harness{t: t, dir: dir, store: st, rt: fake.New(), pg: &fakePG{}, eps: &fakeEndpoints{}, ca: ca}
 	h.rt.AddImage("flexpg/postgres:15")
+	h.pg.cluster().IsStandby = h.configuredAsStandby
 	if edit != nil {
 		edit(h)
 	}
@@ -195,7 +242,7 @@ func (h *harness) start() {
 		Endpoints: h.eps, CA: h.ca, CertDir: filepath.Join(h.dir, "servers"),
 		FreePort: func() (int, error) { port++; return port, nil },
 		Scale:    spec.DefaultScale, Labels: runtime.Labels{runtime.LabelTest: "unit"},
-		ReadyTimeout: 2 * time.Second, Clock: h.clk.Now, Guard: h.guard,
+		ReadyTimeout: 2 * time.Second, Clock: h.clk.Now, Guard: h.guard, PauseBeforeStep: h.pauseAt,
 	})
 	if err := h.ctl.Start(context.Background()); err != nil {
 		h.t.Fatal(err)

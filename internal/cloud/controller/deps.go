@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"net/netip"
+	"time"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/netguard"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
 )
 
 // ImageSource provides the PostgreSQL image of a major version, building it when it is missing.
@@ -29,6 +31,17 @@ type Session interface {
 	Reload(ctx context.Context) error
 	DataSize(ctx context.Context) (int64, error)
 	Close(ctx context.Context) error
+
+	// High availability (see package postgres for each).
+	EnsureReplicationRole(ctx context.Context) error
+	EnsureSlot(ctx context.Context, slot string) error
+	DropSlot(ctx context.Context, slot string) error
+	Replication(ctx context.Context) ([]postgres.Replica, postgres.LSN, error)
+	Status(ctx context.Context) (postgres.Status, error)
+	Promote(ctx context.Context, wait time.Duration) error
+	TerminateClients(ctx context.Context) (int, error)
+	Checkpoint(ctx context.Context) error
+	WaitReplayed(ctx context.Context, lsn postgres.LSN) error
 }
 
 // Endpoints is the host-side gateway as the controller uses it.

@@ -42,13 +42,26 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState, in store
 		return nil, err
 	}
 	values := c.parameterValues(st.server, st.overrides)
-	conf, err := postgres.RenderConfig(spec.EngineParameterValues(values))
+	settings := spec.EngineParameterValues(values)
+	role, err := roleSettings(st.server, in)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range role {
+		settings[k] = v
+	}
+	conf, err := postgres.RenderConfig(settings)
 	if err != nil {
 		return nil, fmt.Errorf("render postgresql.conf: %w", err)
+	}
+	replSources, err := c.replicationSources(ctx, pl)
+	if err != nil {
+		return nil, err
 	}
 	hbaIn := postgres.HBAInput{
 		ManagementCIDR:         netip.PrefixFrom(pl.gateway, 32),
 		RequireSecureTransport: requireSecureTransport(values),
+		ReplicationSources:     replSources,
 	}
 	switch {
 	case in.Role == store.RoleStandby:
@@ -82,6 +95,11 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState, in store
 		{Path: postgres.KeyFile, Mode: 0o600, Content: keyPEM},
 		{Path: postgres.CAFile, Mode: 0o644, Content: c.cfg.CA.CertPEM()},
 	}
+	repl, err := c.replicationFiles()
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, repl...)
 	for i := range files {
 		files[i].UID, files[i].GID = postgres.OSUserUID, postgres.OSUserGID
 	}

@@ -14,6 +14,8 @@ const (
 	KindServerStop       = "server.stop"
 	KindServerRestart    = "server.restart"
 	KindServerRecover    = "server.recover" // the cloud brings a server whose primary died back by itself
+	KindServerFailover   = "server.failover"
+	KindStandbyRepair    = "server.repairStandby" // the cloud brings a lost standby back by itself
 	KindFirewallPut      = "firewallRule.put"
 	KindFirewallDelete   = "firewallRule.delete"
 	KindConfigurationPut = "configuration.put"
@@ -31,6 +33,9 @@ type UpdatePayload struct {
 	Old      model.Server `json:"old"`
 	New      model.Server `json:"new"`
 	Verifier string       `json:"verifier,omitempty"` // set when the admin password changes
+	// Failover is set when the change swaps zone and the standby zone of a server with HA: a planned
+	// failover to the standby, decided by the API when it accepted the change.
+	Failover *FailoverPayload `json:"failover,omitempty"`
 }
 
 // RecoverPayload is the input of a recovery: Fence when the primary's container still ran (hung or

@@ -3,6 +3,8 @@ package controller
 import (
 	"context"
 	"io"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 )
 
 // Logs writes the last lines of the PostgreSQL log (the container's output) of the server's primary.
@@ -23,3 +25,6 @@ func (c *Controller) ContainerName(server string) string {
 	}
 	return in.Container
 }
+
+// Instances returns the server's instances, primary first (for the operator CLI, faults and tests).
+func (c *Controller) Instances(server string) ([]store.Instance, error) { return c.instancesOf(server) }

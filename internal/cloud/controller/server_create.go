@@ -15,7 +15,7 @@ import (
 func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 	name := op.Server
 	return plan{
-		steps: []step{
+		steps: append([]step{
 			{"reservePort", func(ctx context.Context, r *run) error { return c.reservePort(name) }},
 			{"image", func(ctx context.Context, r *run) error { _, err := c.serverImage(ctx, name); return err }},
 			{"volume", func(ctx context.Context, r *run) error { return c.takeVolume(ctx, name) }},
@@ -43,13 +43,22 @@ func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 				return c.withSession(ctx, name, func(s Session) error { return s.EnsureAdmin(ctx, login, p.Verifier) })
 			}},
 			{"endpoint", func(ctx context.Context, r *run) error { return c.openEndpoint(ctx, name) }},
-		},
+		}, c.createStandbySteps(op)...),
 		rollback: c.teardownSteps(name),
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) { s.Phase = store.PhaseReady })
 		},
 		abandon: func(tx *store.Tx, r *run) error { return forgetServer(tx, name) },
 	}, nil
+}
+
+// createStandbySteps are the standby steps of a create with high availability (none without).
+func (c *Controller) createStandbySteps(op store.Operation) []step {
+	s, err := c.getServer(op.Server)
+	if err != nil || s.Spec.HighAvailability == nil {
+		return nil
+	}
+	return c.standbySteps(op.Server)
 }
 
 // teardownSteps remove everything a server owns on the machine; deleting and rolling back share them.
@@ -160,30 +169,36 @@ func (c *Controller) serverImage(ctx context.Context, name string) (string, erro
 }
 
 // removeContainers removes the containers of every instance the server has, or had during a create that
-// is being rolled back (the first instance's, in case the create failed before recording it).
+// is being rolled back (the first instance's, in case the create failed before recording it), and the job
+// containers a crash of the cloud may have left.
 func (c *Controller) removeContainers(ctx context.Context, name string) error {
-	return c.removeEach(ctx, name, c.instanceContainerName(name, firstInstance),
-		func(in store.Instance) string { return in.Container }, c.cfg.Runtime.RemoveContainer)
+	ins, err := c.instancesOf(name)
+	if err != nil {
+		return err
+	}
+	names := []string{c.instanceContainerName(name, firstInstance)}
+	for _, in := range ins {
+		names = append(names, in.Container, in.Container+"-job")
+	}
+	return removeAll(ctx, names, c.cfg.Runtime.RemoveContainer)
 }
 
 // removeVolumes removes the data volume of every instance: the one its record names (a new one, or an
 // adopted spare), and the first instance's would-be volume in case the create failed before recording it.
 func (c *Controller) removeVolumes(ctx context.Context, name string) error {
-	return c.removeEach(ctx, name, c.volumeName(name),
-		func(in store.Instance) string { return in.Volume }, c.cfg.Runtime.RemoveVolume)
-}
-
-// removeEach removes one engine object of each instance (and the given fallback name) with remove.
-func (c *Controller) removeEach(ctx context.Context, name, fallback string, object func(store.Instance) string,
-	remove func(context.Context, string) error) error {
 	ins, err := c.instancesOf(name)
 	if err != nil {
 		return err
 	}
-	names := []string{fallback}
+	names := []string{c.volumeName(name)}
 	for _, in := range ins {
-		names = append(names, object(in))
+		names = append(names, in.Volume)
 	}
+	return removeAll(ctx, names, c.cfg.Runtime.RemoveVolume)
+}
+
+// removeAll removes each named engine object (a missing one is fine) with remove.
+func removeAll(ctx context.Context, names []string, remove func(context.Context, string) error) error {
 	for _, n := range names {
 		if n == "" {
 			continue

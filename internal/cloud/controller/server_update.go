@@ -38,6 +38,11 @@ func (c *Controller) planServerUpdate(op store.Operation) (plan, error) {
 	if scaled {
 		steps = append(steps, step{"scaleCompute", func(ctx context.Context, r *run) error { return c.applyCompute(ctx, name, p.New.SKUName) }})
 	}
+	if p.Failover != nil {
+		steps = append(steps, c.failoverSteps(name, *p.Failover)...)
+	} else {
+		steps = append(steps, c.haUpdateSteps(name, p.Old, p.New)...)
+	}
 	if p.Verifier != "" {
 		steps = append(steps, step{"adminPassword", func(ctx context.Context, r *run) error {
 			return c.withSession(ctx, name, func(s Session) error { return s.SetPassword(ctx, p.New.AdministratorLogin, p.Verifier) })
@@ -58,6 +63,9 @@ func (c *Controller) planServerUpdate(op store.Operation) (plan, error) {
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) {
 				s.Spec = p.New
+				if in, ok := s.Primary(); ok && s.Spec.HighAvailability == nil && p.New.Zone != "" {
+					in.Zone = p.New.Zone // without HA the zone is only where the server is said to be
+				}
 				if stopping {
 					c.markStopped(s)
 					return
@@ -76,6 +84,49 @@ func (c *Controller) planServerUpdate(op store.Operation) (plan, error) {
 			return c.settlePhase(tx, name)
 		},
 	}, nil
+}
+
+// haUpdateSteps are the steps of a change of high_availability: enabling it builds the standby, disabling
+// it removes the standby, and a change of mode or standby zone replaces the standby.
+func (c *Controller) haUpdateSteps(name string, old, new model.Server) []step {
+	switch ha := haChange(old, new); ha {
+	case haEnable:
+		return c.standbySteps(name)
+	case haDisable:
+		return c.removeStandbySteps(name)
+	case haRebuild:
+		return append(c.removeStandbySteps(name), c.standbySteps(name)...)
+	}
+	return nil
+}
+
+// haChangeKind is what an update does to high availability.
+type haChangeKind int
+
+const (
+	haSame haChangeKind = iota
+	haEnable
+	haDisable
+	haRebuild
+)
+
+// haChange compares the HA blocks of two specs. The standby zone counts only when the user chose one: an
+// unset zone lets the cloud keep the standby where it is.
+func haChange(old, new model.Server) haChangeKind {
+	switch {
+	case old.HighAvailability == nil && new.HighAvailability == nil:
+		return haSame
+	case old.HighAvailability == nil:
+		return haEnable
+	case new.HighAvailability == nil:
+		return haDisable
+	case old.HighAvailability.Mode != new.HighAvailability.Mode:
+		return haRebuild
+	case new.HighAvailability.StandbyAvailabilityZone != "" &&
+		new.HighAvailability.StandbyAvailabilityZone != old.HighAvailability.StandbyAvailabilityZone:
+		return haRebuild
+	}
+	return haSame
 }
 
 // applyCompute changes the container's CPU and memory limits to the scaled SKU.

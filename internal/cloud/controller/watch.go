@@ -9,6 +9,7 @@ import (
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
 // watchInterval is how often the watcher looks at every running server. A probe that finds no PostgreSQL
@@ -25,28 +26,35 @@ const probeTimeout = 900 * time.Millisecond
 type watchState struct {
 	mu       sync.Mutex
 	failures map[string]int
+	since    map[string]time.Time // when the failures in a row began
 	retryAt  map[string]time.Time
 	failed   map[string]int // recoveries in a row that failed, per server
 }
 
-func (w *watchState) probed(container string, ok bool) int {
+// probed records a probe and returns the failures in a row and how long they have lasted.
+func (w *watchState) probed(container string, ok bool, now time.Time) (int, time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.failures == nil {
-		w.failures = map[string]int{}
+		w.failures, w.since = map[string]int{}, map[string]time.Time{}
 	}
 	if ok {
 		delete(w.failures, container)
-		return 0
+		delete(w.since, container)
+		return 0, 0
+	}
+	if w.failures[container] == 0 {
+		w.since[container] = now
 	}
 	w.failures[container]++
-	return w.failures[container]
+	return w.failures[container], now.Sub(w.since[container])
 }
 
 func (w *watchState) forget(container string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	delete(w.failures, container)
+	delete(w.since, container)
 }
 
 func (w *watchState) mayTry(server string, now time.Time) bool {
@@ -114,16 +122,50 @@ func (c *Controller) watchServer(ctx context.Context, s store.Server) {
 	if !ok {
 		return
 	}
-	health := c.instanceHealth(ctx, name, *primary)
-	action := decideWatch(health, defaultWatchPolicy)
+	down, err := c.downZones()
+	if err != nil {
+		c.log.Warn("watch: zones", "err", err)
+		return
+	}
+	f := watchFacts{
+		Primary:         c.instanceHealth(ctx, name, *primary),
+		PrimaryZoneDown: down[zoneKey(s.Spec.Location, primary.Zone)],
+		Healthy:         s.HA.State == spec.HAStateHealthy,
+	}
+	var standby *store.Instance
+	if sb, ok := s.Standby(); ok {
+		standby = sb
+		h := c.instanceHealth(ctx, name, *sb)
+		f.Standby, f.StandbyZoneDown = &h, down[zoneKey(s.Spec.Location, sb.Zone)]
+		_, err := choosePromotion(promotionFacts{Mode: FailoverAutomatic, ServerTimeline: s.HA.Timeline, PrimaryFenced: true,
+			Candidates: []candidate{{Name: sb.Name, Healthy: !h.down() && h.ProbeFailures == 0, ZoneDown: f.StandbyZoneDown,
+				RecordedSync: s.HA.SyncStandby == sb.Name, Timeline: sb.Timeline}}})
+		f.Promotable = err == nil
+	}
+	action := decideWatch(f, defaultWatchPolicy)
 	if action == watchNothing || !c.watching.mayTry(name, c.now()) {
 		return
 	}
-	c.log.Warn("the primary instance is down: recovering it on its own volume", "server", name,
-		"instance", primary.Name, "container_exists", health.Exists, "running", health.Running,
-		"paused", health.Paused, "failed_probes", health.ProbeFailures)
-	if err := c.startRecovery(s, health); err != nil && !errors.Is(err, errServerHeld) {
-		c.log.Error("start recovery", "server", name, "err", err)
+	var kind string
+	var payload any
+	switch action {
+	case watchRecover:
+		c.log.Warn("the primary instance is down: recovering it on its own volume", "server", name,
+			"instance", primary.Name, "container_exists", f.Primary.Exists, "running", f.Primary.Running,
+			"paused", f.Primary.Paused, "failed_probes", f.Primary.ProbeFailures)
+		kind, payload = KindServerRecover, RecoverPayload{Fence: f.Primary.Exists && f.Primary.Running}
+	case watchFailover:
+		c.log.Warn("the primary instance is down: failing over to the synchronous standby", "server", name,
+			"from", primary.Name, "to", standby.Name, "zone_down", f.PrimaryZoneDown, "running", f.Primary.Running,
+			"paused", f.Primary.Paused, "failed_probes", f.Primary.ProbeFailures)
+		kind, payload = KindServerFailover, FailoverPayload{Mode: FailoverAutomatic, From: primary.Name, To: standby.Name}
+	case watchRepairStandby:
+		c.log.Warn("the standby is lost or not synchronous: repairing it", "server", name, "instance", standby.Name,
+			"zone_down", f.StandbyZoneDown, "running", f.Standby.Running, "failed_probes", f.Standby.ProbeFailures)
+		kind, payload = KindStandbyRepair, nil
+	}
+	if err := c.startWatchOperation(name, kind, payload); err != nil && !errors.Is(err, errServerHeld) {
+		c.log.Error("start "+kind, "server", name, "err", err)
 	}
 }
 
@@ -147,7 +189,7 @@ func (c *Controller) instanceHealth(ctx context.Context, name string, in store.I
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	ok := !info.Paused && c.probe(pctx, name, in) == nil
-	h.ProbeFailures = c.watching.probed(in.Container, ok)
+	h.ProbeFailures, h.FailingFor = c.watching.probed(in.Container, ok, c.now())
 	return h
 }
 
@@ -171,11 +213,10 @@ func (c *Controller) probe(ctx context.Context, name string, in store.Instance) 
 // errServerHeld means another operation took the server first; the watcher looks again next time.
 var errServerHeld = errors.New("the server is held by another operation")
 
-// startRecovery holds the server with a recover operation, in one transaction that checks the server is
-// still unheld and running as the watcher saw it.
-func (c *Controller) startRecovery(seen store.Server, health instanceHealth) error {
-	name := seen.Spec.Name
-	payload, err := json.Marshal(RecoverPayload{Fence: health.Exists && health.Running})
+// startWatchOperation holds the server with an operation of kind, in one transaction that checks the
+// server is still unheld and running as the watcher saw it.
+func (c *Controller) startWatchOperation(name, kind string, payload any) error {
+	body, err := json.Marshal(payload)
 	if err != nil {
 		return err
 	}
@@ -188,8 +229,12 @@ func (c *Controller) startRecovery(seen store.Server, health instanceHealth) err
 		if !watched(s) {
 			return errServerHeld
 		}
-		op = c.NewOperation(KindServerRecover, serverResource(name), name, payload)
-		return tx.HoldServer(s, op, store.PhaseRestarting)
+		op = c.NewOperation(kind, serverResource(name), name, body)
+		phase := store.PhaseUpdating
+		if kind == KindServerRecover {
+			phase = store.PhaseRestarting
+		}
+		return tx.HoldServer(s, op, phase)
 	})
 	if err != nil {
 		return err

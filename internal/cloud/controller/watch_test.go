@@ -75,11 +75,13 @@ func TestWatcherConfirmsAHangBeforeActing(t *testing.T) {
 	h.pg.mu.Lock()
 	h.pg.onConnect = func(context.Context) error { return errors.New("no answer") }
 	h.pg.mu.Unlock()
-	for i := 1; i < defaultWatchPolicy.Confirm; i++ {
+	for i := 1; i <= defaultWatchPolicy.Confirm; i++ {
 		if id := h.recoveryAfter("demo"); id != "" {
 			t.Fatalf("probe %d failed and the watcher acted already (%s): a blip is not an outage", i, id)
 		}
 	}
+	// Enough failed probes, but within a moment: still not sure. A few seconds later it is.
+	h.clk.Advance(defaultWatchPolicy.ConfirmFor)
 	id := h.recoveryAfter("demo")
 	h.pg.mu.Lock()
 	h.pg.onConnect = nil

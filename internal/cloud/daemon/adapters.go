@@ -57,6 +57,31 @@ func (s pgSession) DataSize(ctx context.Context) (int64, error) {
 	return postgres.DataSize(ctx, s.conn)
 }
 func (s pgSession) Close(ctx context.Context) error { return s.conn.Close(ctx) }
+func (s pgSession) EnsureReplicationRole(ctx context.Context) error {
+	return postgres.EnsureReplicationRole(ctx, s.conn)
+}
+func (s pgSession) EnsureSlot(ctx context.Context, slot string) error {
+	return postgres.EnsurePhysicalSlot(ctx, s.conn, slot)
+}
+func (s pgSession) DropSlot(ctx context.Context, slot string) error {
+	return postgres.DropPhysicalSlot(ctx, s.conn, slot)
+}
+func (s pgSession) Replication(ctx context.Context) ([]postgres.Replica, postgres.LSN, error) {
+	return postgres.ReplicationStatus(ctx, s.conn)
+}
+func (s pgSession) Status(ctx context.Context) (postgres.Status, error) {
+	return postgres.InstanceStatus(ctx, s.conn)
+}
+func (s pgSession) Promote(ctx context.Context, wait time.Duration) error {
+	return postgres.Promote(ctx, s.conn, wait)
+}
+func (s pgSession) TerminateClients(ctx context.Context) (int, error) {
+	return postgres.TerminateClientBackends(ctx, s.conn)
+}
+func (s pgSession) Checkpoint(ctx context.Context) error { return postgres.Checkpoint(ctx, s.conn) }
+func (s pgSession) WaitReplayed(ctx context.Context, lsn postgres.LSN) error {
+	return postgres.WaitReplayed(ctx, s.conn, lsn)
+}
 
 // endpoints adapts the gateway to the controller.
 type endpoints struct{ g *gateway.Gateway }

@@ -3,7 +3,6 @@ package daemon_test
 import (
 	"context"
 	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -28,12 +27,7 @@ func TestBuiltInAvailability(t *testing.T) {
 		t.Fatal(err)
 	}
 	container := cloud.Controller().ContainerName(name)
-	docker := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command("docker", args...).CombinedOutput(); err != nil {
-			t.Fatalf("docker %s: %v %s", strings.Join(args, " "), err, out)
-		}
-	}
+	docker := func(args ...string) { t.Helper(); docker(t, args...) }
 	// back waits until the same endpoint answers with the committed rows, and returns how long it took.
 	back := func(want string) time.Duration {
 		t.Helper()

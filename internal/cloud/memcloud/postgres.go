@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/pgfake"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
@@ -46,12 +47,14 @@ type Postgres struct {
 	faults   map[Method][]error
 	holds    map[string]chan struct{} // server -> closed on release
 	dataSize map[string]int64         // server -> bytes DataSize reports
+	ha       *pgfake.Cluster
 }
 
 var _ controller.Postgres = (*Postgres)(nil)
 
 func newPostgres() *Postgres {
-	return &Postgres{faults: map[Method][]error{}, holds: map[string]chan struct{}{}, dataSize: map[string]int64{}}
+	return &Postgres{faults: map[Method][]error{}, holds: map[string]chan struct{}{}, dataSize: map[string]int64{},
+		ha: pgfake.New()}
 }
 
 // FailNext makes the next call of method (on any server) fail with err. Several failures queue up.
@@ -177,11 +180,13 @@ func (p *Postgres) Connect(ctx context.Context, host string, tlsConfig *tls.Conf
 	if err := p.record(Call{Method: MethodConnect, Server: server}); err != nil {
 		return nil, err
 	}
-	return &session{pg: p, server: server}, nil
+	return &session{Session: p.ha.Session(host), pg: p, server: server}, nil
 }
 
-// session is one management session; its calls are recorded on the Postgres that opened it.
+// session is one management session; its calls are recorded on the Postgres that opened it. The
+// high-availability calls go to a fake replication cluster.
 type session struct {
+	*pgfake.Session
 	pg     *Postgres
 	server string
 }

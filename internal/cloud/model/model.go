@@ -211,3 +211,43 @@ type ClockAdvance struct {
 type Clock struct {
 	Now time.Time `json:"now"`
 }
+
+// Failover is the body of POST /v1/flexibleServers/{name}/failover: an on-demand failover of a server with
+// high availability, planned (catch up, then switch; loses nothing) or forced (stop the primary at once).
+type Failover struct {
+	Mode string `json:"mode"`
+}
+
+// Failover modes of the API.
+const (
+	FailoverPlanned = "planned"
+	FailoverForced  = "forced"
+)
+
+// Fault is the body of POST /v1/faults: a fault injected into the cloud's own containers, for drills. Action
+// is kill, pause, resume, isolate or heal of one instance of Server (Instance primary, the default, or
+// standby), or zone-down / zone-up of Zone in Location.
+type Fault struct {
+	Action   string `json:"action"`
+	Server   string `json:"server,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	Location string `json:"location,omitempty"`
+	Zone     string `json:"zone,omitempty"`
+}
+
+// FaultResult says what a fault did: the containers it acted on.
+type FaultResult struct {
+	Action     string   `json:"action"`
+	Containers []string `json:"containers"`
+}
+
+// Fault actions.
+const (
+	FaultKill     = "kill"
+	FaultPause    = "pause"
+	FaultResume   = "resume"
+	FaultIsolate  = "isolate"
+	FaultHeal     = "heal"
+	FaultZoneDown = "zone-down"
+	FaultZoneUp   = "zone-up"
+)

@@ -101,3 +101,25 @@ func (s *Server) RemoveInstance(name string) {
 	}
 	s.Instances = out
 }
+
+// HA is the durable state of a server's high availability.
+type HA struct {
+	// State is the ha_state the API reports (spec.HAState*); empty means NotEnabled.
+	State string `json:"state,omitempty"`
+	// SyncOn is true while the primary's synchronous_standby_names names its standby, so that commits wait
+	// for the standby to flush them.
+	SyncOn bool `json:"sync_on,omitempty"`
+	// SyncStandby is the instance the cloud last saw synchronous and caught up with every commit the primary
+	// acknowledged before sync was turned on: the only instance an automatic failover may promote. It is
+	// cleared before the primary ever stops waiting for that standby, and set again only once it is
+	// synchronous again, so a stale standby is never promoted.
+	SyncStandby string `json:"sync_standby,omitempty"`
+	// SyncFrom is the primary's WAL position right after it began to wait for the standby: every commit
+	// acknowledged without the standby lies below it, so the standby counts as synchronous only once it has
+	// flushed up to here.
+	SyncFrom uint64 `json:"sync_from,omitempty"`
+	// Timeline is the highest timeline the server has reached; promotions raise it, it never goes down.
+	Timeline int `json:"timeline,omitempty"`
+	// Failovers counts the failovers the server has been through.
+	Failovers int `json:"failovers,omitempty"`
+}

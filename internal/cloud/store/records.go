@@ -29,6 +29,7 @@ type Server struct {
 	// Instances are the server's PostgreSQL instances (see Instance); NextInstance names the next one.
 	Instances    []Instance `json:"instances,omitempty"`
 	NextInstance int        `json:"next_instance,omitempty"`
+	HA           HA         `json:"ha,omitempty"`
 	ActiveOp     string     `json:"active_op,omitempty"` // operation holding the server; others get 409
 	StoppedAt    *time.Time `json:"stopped_at,omitempty"`
 	// ReadOnly is set by the storage guard when the disk reached 95% without auto-grow.

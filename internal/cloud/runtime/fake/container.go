@@ -202,8 +202,20 @@ func (f *Runtime) StartContainer(ctx context.Context, name string) error {
 	}
 	c.running, c.status, c.exitCode, c.startedAt = true, "running", 0, f.now()
 	f.emit(c, runtime.ActionStart, 0)
+	if slices.Contains(c.spec.Env, CommandEnv) {
+		// A command container (the image's exec mode) runs its command and exits.
+		code := 0
+		if f.OnCommand != nil {
+			code = f.OnCommand(cloneSpec(c.spec))
+		}
+		f.exit(c, code)
+	}
 	return nil
 }
+
+// CommandEnv is the environment entry of the server image's exec mode (postgres.ExecEnv): a container
+// started with it exits at once, with the code OnCommand gives (0 without it).
+const CommandEnv = "FLEXPG_MODE=exec"
 
 // StopContainer stops a running or paused container with exit code 0 (a graceful stop); a stopped one is
 // left alone. An auto-remove container disappears. Like Docker it reports kill (the stop signal), unpause

@@ -40,6 +40,9 @@ type Runtime struct {
 	OnExec func(container string, cmd []string) (runtime.ExecResult, error)
 	// OnRun, when set, answers Run with the exit code; without it Run exits 0 with no output.
 	OnRun func(spec runtime.ContainerSpec, stdin io.Reader, stdout, stderr io.Writer) (int, error)
+	// OnCommand, when set, gives the exit code of a started command container (CommandEnv); it is called with
+	// the fake's lock held, so it must not call the fake.
+	OnCommand func(spec runtime.ContainerSpec) int
 	// Now is the clock for StartedAt; nil means time.Now.
 	Now func() time.Time
 
