@@ -17,6 +17,10 @@ import (
 // promoteWait bounds how long a promotion may take (the standby replays what it has first).
 const promoteWait = 60 * time.Second
 
+// catchUpTimeout bounds a planned failover's wait for the standby to catch up before it starts: a
+// synchronous standby is caught up within moments.
+const catchUpTimeout = time.Minute
+
 // drainGrace is how long a planned failover lets the old primary's fast shutdown take: it sends the last WAL
 // to the standby before it exits.
 const drainGrace = 30 * time.Second
@@ -45,7 +49,10 @@ func (c *Controller) planServerFailover(op store.Operation) (plan, error) {
 
 // failoverSteps are the steps of a failover; a planned failover in a server update uses them too.
 func (c *Controller) failoverSteps(name string, p FailoverPayload) []step {
-	steps := []step{{"failoverBegin", func(ctx context.Context, r *run) error { return c.setHAState(name, spec.HAStateFailingOver) }}}
+	steps := []step{
+		{"checkStandby", func(ctx context.Context, r *run) error { return c.checkTarget(ctx, name, p) }},
+		{"failoverBegin", func(ctx context.Context, r *run) error { return c.setHAState(name, spec.HAStateFailingOver) }},
+	}
 	if p.Mode == FailoverPlanned {
 		steps = append(steps,
 			step{"catchUp", func(ctx context.Context, r *run) error { return c.awaitCatchUp(ctx, name, p) }},
@@ -91,6 +98,26 @@ func (c *Controller) instancePair(name string, p FailoverPayload) (from, to stor
 	return *f, *t, nil
 }
 
+// targetCheckTimeout bounds the check that the standby answers before a failover begins.
+const targetCheckTimeout = 3 * time.Second
+
+// checkTarget refuses a failover whose standby does not answer (it died since the server was last seen
+// Healthy): nothing has changed yet, and the watcher repairs the standby. A resumed failover past the role
+// swap has nothing to check.
+func (c *Controller) checkTarget(ctx context.Context, name string, p FailoverPayload) error {
+	_, to, err := c.instancePair(name, p)
+	if err != nil || to.Role == store.RolePrimary {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, targetCheckTimeout)
+	defer cancel()
+	if err := c.probe(ctx, name, to); err != nil {
+		return &OpError{Code: model.CodeConflict, Message: fmt.Sprintf(
+			"the standby of %s does not answer (%v): nothing was failed over; the cloud repairs the standby, retry when ha_state is Healthy", name, err)}
+	}
+	return nil
+}
+
 // awaitCatchUp waits until the standby has flushed everything the primary wrote (seed 002, planned step 1).
 func (c *Controller) awaitCatchUp(ctx context.Context, name string, p FailoverPayload) error {
 	from, to, err := c.instancePair(name, p)
@@ -101,13 +128,13 @@ func (c *Controller) awaitCatchUp(ctx context.Context, name string, p FailoverPa
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
+	ctx, cancel := context.WithTimeout(ctx, catchUpTimeout)
 	defer cancel()
 	if err := c.pollReplication(ctx, name, from, func(rows []postgres.Replica, cur postgres.LSN) bool {
 		return synchronousAndCaughtUp(rows, app, cur)
 	}); err != nil {
 		return &OpError{Code: model.CodeConflict, Message: fmt.Sprintf(
-			"the standby of %s did not catch up within %s (%v); the planned failover did not start", name, syncTimeout, err)}
+			"the standby of %s did not catch up within %s (%v); the planned failover did not start", name, catchUpTimeout, err)}
 	}
 	return nil
 }

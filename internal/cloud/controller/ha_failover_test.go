@@ -108,3 +108,26 @@ func TestFailoverResumesAfterACloudRestart(t *testing.T) {
 		})
 	}
 }
+
+func TestFailoverRefusedWhenTheStandbyDoesNotAnswer(t *testing.T) {
+	h := newHarness(t)
+	s := h.createHAServer("demo", "")
+	sb, _ := s.Standby()
+	if err := h.rt.KillContainer(context.Background(), sb.Container, "SIGKILL"); err != nil {
+		t.Fatal(err)
+	}
+	op := h.submit(KindServerFailover, "demo", FailoverPayload{Mode: FailoverPlanned, From: "0", To: "1"},
+		func(tx *store.Tx, op store.Operation) error { return tx.HoldServer(s, op, store.PhaseUpdating) })
+	done := h.waitOp(op.ID)
+	if done.Status != model.OperationFailed || done.Error.Code != model.CodeConflict {
+		t.Fatalf("failover to a dead standby: %s %+v, want a conflict", done.Status, done.Error)
+	}
+	after, _ := h.server("demo")
+	if primary(after).Name != "0" || after.HA.Timeline > 1 {
+		t.Fatalf("something failed over: %+v %+v", after.Instances, after.HA)
+	}
+	info, _ := h.rt.InspectContainer(context.Background(), primary(after).Container)
+	if !info.Running {
+		t.Fatal("the refused failover stopped the primary")
+	}
+}

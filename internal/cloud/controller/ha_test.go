@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -116,5 +117,54 @@ func TestEnableHAInPlace(t *testing.T) {
 	sb, ok := after.Standby()
 	if !ok || sb.Zone != primary(after).Zone || after.HA.State != spec.HAStateHealthy {
 		t.Fatalf("after enable: %+v %+v", after.Instances, after.HA)
+	}
+}
+
+func TestPowerAndScalingActOnBothInstances(t *testing.T) {
+	h := newHarness(t)
+	s := h.createHAServer("demo", "")
+	p, _ := s.Primary()
+	sb, _ := s.Standby()
+	running := func(name string) bool {
+		info, _ := h.rt.InspectContainer(context.Background(), name)
+		return info.Running
+	}
+	run := func(kind string, phase string) {
+		t.Helper()
+		cur, _ := h.server("demo")
+		op := h.submit(kind, "demo", nil, func(tx *store.Tx, op store.Operation) error { return tx.HoldServer(cur, op, phase) })
+		if done := h.waitOp(op.ID); done.Status != model.OperationSucceeded {
+			t.Fatalf("%s: %+v", kind, done.Error)
+		}
+	}
+	run(KindServerStop, store.PhaseStopping)
+	if running(p.Container) || running(sb.Container) {
+		t.Fatal("stop left an instance running")
+	}
+	run(KindServerStart, store.PhaseStarting)
+	if !running(p.Container) || !running(sb.Container) {
+		t.Fatal("start left an instance stopped")
+	}
+	h.rt.ResetCalls()
+	cur, _ := h.server("demo")
+	bigger := cur.Spec
+	bigger.SKUName = "GP_Standard_D4s_v3"
+	op := h.submit(KindServerUpdate, "demo", UpdatePayload{Old: cur.Spec, New: bigger}, func(tx *store.Tx, op store.Operation) error {
+		return tx.HoldServer(cur, op, store.PhaseUpdating)
+	})
+	if done := h.waitOp(op.ID); done.Status != model.OperationSucceeded {
+		t.Fatalf("scale: %+v", done.Error)
+	}
+	var order []string
+	for _, call := range h.rt.Calls() {
+		if strings.HasPrefix(call, "UpdateResources ") {
+			order = append(order, strings.Fields(call)[1])
+		}
+	}
+	if len(order) != 2 || order[0] != sb.Container || order[1] != p.Container {
+		t.Fatalf("scaled %v, want the standby %s first, then the primary %s", order, sb.Container, p.Container)
+	}
+	if after, _ := h.server("demo"); primary(after).Name != p.Name {
+		t.Fatal("scaling failed over")
 	}
 }

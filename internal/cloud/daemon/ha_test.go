@@ -137,9 +137,40 @@ func TestHighAvailability(t *testing.T) {
 		}
 	}
 
+	t.Run("settings reach the standby", func(t *testing.T) {
+		do := waiter(t, c)
+		do(c.PutConfiguration(ctx, name, "log_min_duration_statement", "4321"))
+		_, standby := instances()
+		out, err := exec.Command("docker", "exec", "-u", "postgres", standby, "psql", "-XAt", "-U", "azuresu", "-d", "postgres",
+			"-c", "show log_min_duration_statement").CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "4321ms" {
+			t.Fatalf("on the standby: %v %q", err, out)
+		}
+		srv, err := c.GetServer(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.AdministratorPassword = canary + "-2"
+		do(c.PutServer(ctx, name, *srv, false))
+		admin.Password = canary + "-2"
+	})
 	t.Run("automatic failover when the primary is killed", func(t *testing.T) {
 		primary, _ := instances()
 		failover(t, func() { docker(t, "kill", primary) }, "2", "1,2")
+		// What the user set holds on the new primary: the parameter, the new password, the firewall rule.
+		if got, err := admin.QueryString(ctx, "show log_min_duration_statement"); err != nil || got != "4321ms" {
+			t.Fatalf("parameter after the failover: %q %v", got, err)
+		}
+		old := admin
+		old.Password = canary
+		if _, err := old.QueryString(ctx, "select 1"); pgCode(err) != "28P01" {
+			t.Fatalf("the old password after the failover: %v, want 28P01", err)
+		}
+		other := admin
+		other.SourceIP = "127.0.0.2"
+		if _, err := other.QueryString(ctx, "select 1"); pgCode(err) != "28000" {
+			t.Fatalf("an address no rule allows, after the failover: %v, want 28000", err)
+		}
 	})
 	t.Run("planned failover on demand", func(t *testing.T) {
 		failover(t, func() { waiter(t, c)(c.FailoverServer(ctx, name, model.FailoverPlanned)) }, "1", "1,2,3")
@@ -151,10 +182,57 @@ func TestHighAvailability(t *testing.T) {
 		primary, _ := instances()
 		failover(t, func() { docker(t, "pause", primary) }, "1", "1,2,3,4,5")
 	})
+	t.Run("writes go on while the standby is down", func(t *testing.T) {
+		_, standby := instances()
+		docker(t, "kill", standby)
+		start := time.Now()
+		if _, err := cloudtest.Eventually(ctx, 15*time.Second, func() error {
+			return admin.Exec(ctx, "insert into kept select max(n) + 1 from kept")
+		}); err != nil {
+			t.Fatalf("writes blocked with the standby down: %v", err)
+		}
+		t.Logf("a write committed %s after the standby was killed", time.Since(start))
+		awaitHA(t, c, name)
+	})
+	t.Run("zone down: the primary's zone", func(t *testing.T) {
+		srv, err := c.GetServer(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		down := srv.Zone
+		if _, err := c.InjectFault(ctx, model.Fault{Action: model.FaultZoneDown, Location: "westeurope", Zone: down}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cloudtest.Eventually(ctx, 60*time.Second, func() error {
+			s, err := c.GetServer(ctx, name)
+			if err == nil && (s.Zone == down || s.StandbyZone == down || s.HAState != spec.HAStateHealthy) {
+				return fmt.Errorf("zone %s, standby %s, ha_state %s", s.Zone, s.StandbyZone, s.HAState)
+			}
+			return err
+		}); err != nil {
+			t.Fatalf("with zone %s down: %v", down, err)
+		}
+		if err := admin.Exec(ctx, "insert into kept select max(n) + 1 from kept"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.InjectFault(ctx, model.Fault{Action: model.FaultZoneUp, Location: "westeurope", Zone: down}); err != nil {
+			t.Fatal(err)
+		}
+		settled(t, c)
+	})
 	t.Run("a failover is refused while not Healthy", func(t *testing.T) {
 		_, standby := instances()
 		docker(t, "kill", standby)
-		// The cloud repairs the standby at once, which holds the server (409 ServerBusy); a moment without the
+		if _, err := cloudtest.Eventually(ctx, 10*time.Second, func() error {
+			s, err := c.GetServer(ctx, name)
+			if err == nil && s.HAState == spec.HAStateHealthy {
+				return errors.New("still Healthy")
+			}
+			return err
+		}); err != nil {
+			t.Fatalf("the lost standby was not noticed: %v", err)
+		}
+		// The cloud repairs the standby, which holds the server (409 ServerBusy); a moment without the
 		// repair answers 409 Conflict naming the ha_state (TestFailoverRefusals covers each case).
 		_, err := c.FailoverServer(ctx, name, model.FailoverPlanned)
 		if !errors.Is(err, client.ErrConflict) {
