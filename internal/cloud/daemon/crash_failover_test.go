@@ -3,11 +3,9 @@ package daemon_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
-	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/gateway"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloudtest"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
@@ -21,24 +19,8 @@ func TestSIGKILLDuringFailover(t *testing.T) {
 	bin := buildBinary(t)
 	for _, killAt := range []string{"fence", "promote", "rejoin"} {
 		t.Run("kill at "+killAt, func(t *testing.T) {
-			port, err := gateway.FreePort("127.0.0.1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := &cloudProcess{t: t, bin: bin, home: t.TempDir(), addr: fmt.Sprintf("127.0.0.1:%d", port)}
-			c := p.start(killAt)
+			p, c := startCloudProcess(t, bin, killAt)
 			ctx := context.Background()
-			h, err := c.Health(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				p.stop()
-				if t.Failed() {
-					t.Logf("cloud log:\n%s", p.log())
-				}
-				_ = cloudtest.Sweep(context.Background(), h.CloudID)
-			})
 			name := "crash-ha"
 			admin := haServer(t, c, name)
 			awaitHA(t, c, name)

@@ -63,6 +63,30 @@ func (p *cloudProcess) start(pauseAt string) *client.Client {
 	return client.New("http://"+p.addr, tokenOf(string(info)), client.WithPollInterval(50*time.Millisecond, 200*time.Millisecond))
 }
 
+// startCloudProcess runs the cloud binary with operations pausing before step pauseAt ("" for none); the
+// test's cleanup stops it, shows its log on failure, and sweeps what it made.
+func startCloudProcess(t *testing.T, bin, pauseAt string) (*cloudProcess, *client.Client) {
+	t.Helper()
+	port, err := gateway.FreePort("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cloudProcess{t: t, bin: bin, home: t.TempDir(), addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	c := p.start(pauseAt)
+	h, err := c.Health(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.stop()
+		if t.Failed() {
+			t.Logf("cloud log:\n%s", p.log())
+		}
+		_ = cloudtest.Sweep(context.Background(), h.CloudID)
+	})
+	return p, c
+}
+
 func (p *cloudProcess) log() string {
 	b, _ := os.ReadFile(filepath.Join(p.home, "serve.log"))
 	return tail(string(b), 40)
@@ -175,24 +199,8 @@ func TestSIGKILLDuringCreate(t *testing.T) {
 func TestSIGKILLDuringDelete(t *testing.T) {
 	needDocker(t)
 	bin := buildBinary(t)
-	port, err := gateway.FreePort("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &cloudProcess{t: t, bin: bin, home: t.TempDir(), addr: fmt.Sprintf("127.0.0.1:%d", port)}
-	c := p.start("removeVolume")
+	p, c := startCloudProcess(t, bin, "removeVolume")
 	ctx := context.Background()
-	h, err := c.Health(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		p.stop()
-		if t.Failed() {
-			t.Logf("cloud log:\n%s", p.log())
-		}
-		_ = cloudtest.Sweep(context.Background(), h.CloudID)
-	})
 	name := "crash-delete"
 	do := waiter(t, c)
 	do(c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Version: "15",
