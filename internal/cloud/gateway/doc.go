@@ -22,5 +22,7 @@
 //     startup deadline are closed without an answer (PostgreSQL only logs those).
 //
 // Policy and backend changes take effect for the next connection as soon as SetPolicy / SetBackend return;
-// established sessions are left alone, as the service does.
+// established sessions are left alone by a policy change, as the service does. A backend change (the primary
+// moved after a failover) closes the sessions spliced to the old backend, so their clients see the
+// connection end and reconnect to the new primary instead of waiting on an instance that is gone.
 package gateway

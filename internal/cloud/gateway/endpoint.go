@@ -137,6 +137,18 @@ func (e *endpoint) release(c net.Conn) {
 	c.Close()
 }
 
+// closeBackend closes every connection to backend: the sessions spliced to it end, and so do their clients'
+// connections.
+func (e *endpoint) closeBackend(backend string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for c := range e.conns {
+		if c.RemoteAddr() != nil && c.RemoteAddr().String() == backend {
+			c.Close()
+		}
+	}
+}
+
 // shutdown closes the listener and every session, then waits for all goroutines of the endpoint.
 func (e *endpoint) shutdown() {
 	e.mu.Lock()

@@ -120,7 +120,17 @@ func (g *Gateway) SetBackend(name, backend string) error {
 	if err != nil {
 		return err
 	}
-	return e.update(func(cur *settings) (*settings, error) { return cur.withBackend(backend) })
+	var old string
+	if err := e.update(func(cur *settings) (*settings, error) {
+		old = cur.backend
+		return cur.withBackend(backend)
+	}); err != nil {
+		return err
+	}
+	if old != "" && old != backend {
+		e.closeBackend(old)
+	}
+	return nil
 }
 
 // SetPolicy replaces the firewall of an endpoint for its next connections.

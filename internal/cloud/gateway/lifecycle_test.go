@@ -313,3 +313,36 @@ func TestGSSEncRequestDeclined(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// A new backend (the primary moved) ends the sessions spliced to the old one, so their clients reconnect;
+// a policy change leaves them alone.
+func TestSetBackendClosesSessionsOfTheOldBackend(t *testing.T) {
+	g, _ := testGateway(t)
+	oldBackend, newBackend := newFakeBackend(t, nil), newFakeBackend(t, nil)
+	addr := open(t, g, Endpoint{Name: "a", Backend: oldBackend.addr(), Policy: Policy{Allow: allow("127.0.0.1/32")}})
+	session, err := client{opts: "sslmode=disable"}.connect(t, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.SetPolicy("a", Policy{Allow: allow("127.0.0.0/8")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := session.Exec(context.Background(), "select 1").Close(); err != nil {
+		t.Fatalf("a policy change ended the session: %v", err)
+	}
+	if err := g.SetBackend("a", newBackend.addr()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, time.Second, "the old backend's session to end", func() bool {
+		return session.Exec(context.Background(), "select 1").Close() != nil
+	})
+	before := oldBackend.connections()
+	again, err := client{opts: "sslmode=disable"}.connect(t, addr)
+	if err != nil {
+		t.Fatalf("reconnect: %v", err)
+	}
+	if err := again.Exec(context.Background(), "select 1").Close(); err != nil || newBackend.connections() == 0 || oldBackend.connections() != before {
+		t.Fatalf("the new session: %v; connections: new backend %d, old backend %d (was %d)", err,
+			newBackend.connections(), oldBackend.connections(), before)
+	}
+}
