@@ -22,6 +22,11 @@ type candidate struct {
 	RecordedSync bool
 	// Timeline is the instance's timeline as last seen (0 when unknown).
 	Timeline int
+	// LagBytes is how far the instance's flushed WAL was behind the primary when last seen, -1 when unknown.
+	// It only ranks eligible candidates (the most advanced wins): a synchronous standby holds every
+	// acknowledged commit whatever WAL it has yet to receive, and an asynchronous one is never promoted
+	// automatically however close it is.
+	LagBytes int64
 }
 
 // promotionFacts are the inputs of a promotion decision.
@@ -55,6 +60,7 @@ func choosePromotion(f promotionFacts) (string, error) {
 	}
 	top := max(f.ServerTimeline, 1)
 	var why error = errNoCandidate
+	best, bestLag := "", int64(-1)
 	for _, c := range f.Candidates {
 		switch {
 		case !c.Healthy || c.ZoneDown:
@@ -63,9 +69,12 @@ func choosePromotion(f promotionFacts) (string, error) {
 			why = fmt.Errorf("%w: %s is on timeline %d, the server on %d", errTimelineBehind, c.Name, c.Timeline, top)
 		case !c.RecordedSync:
 			why = fmt.Errorf("%w: %s", errStaleCandidate, c.Name)
-		default:
-			return c.Name, nil
+		case best == "" || (c.LagBytes >= 0 && (bestLag < 0 || c.LagBytes < bestLag)):
+			best, bestLag = c.Name, c.LagBytes
 		}
+	}
+	if best != "" {
+		return best, nil
 	}
 	return "", why
 }

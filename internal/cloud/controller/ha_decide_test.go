@@ -6,7 +6,7 @@ import (
 )
 
 func TestChoosePromotion(t *testing.T) {
-	good := candidate{Name: "1", Healthy: true, RecordedSync: true, Timeline: 1}
+	good := candidate{Name: "1", Healthy: true, RecordedSync: true, Timeline: 1, LagBytes: -1}
 	cases := []struct {
 		name string
 		f    promotionFacts
@@ -30,6 +30,15 @@ func TestChoosePromotion(t *testing.T) {
 		{"no standby", promotionFacts{PrimaryFenced: true}, "", errNoCandidate},
 		{"the stale one is skipped for the synchronous one", promotionFacts{PrimaryFenced: true,
 			Candidates: []candidate{{Name: "2", Healthy: true, Timeline: 1}, good}}, "1", nil},
+		{"lag: a synchronous standby behind on WAL still holds every acknowledged commit", promotionFacts{PrimaryFenced: true,
+			Candidates: []candidate{{Name: "1", Healthy: true, RecordedSync: true, Timeline: 1, LagBytes: 1 << 20}}}, "1", nil},
+		{"lag: an asynchronous standby caught up is still not promoted automatically", promotionFacts{PrimaryFenced: true,
+			Candidates: []candidate{{Name: "1", Healthy: true, Timeline: 1, LagBytes: 0}}}, "", errStaleCandidate},
+		{"lag: the most advanced eligible candidate wins", promotionFacts{PrimaryFenced: true, Candidates: []candidate{
+			{Name: "1", Healthy: true, RecordedSync: true, Timeline: 1, LagBytes: 4096},
+			{Name: "2", Healthy: true, RecordedSync: true, Timeline: 1, LagBytes: 512}}}, "2", nil},
+		{"unknown state: an unhealthy candidate's lag does not matter", promotionFacts{PrimaryFenced: true,
+			Candidates: []candidate{{Name: "1", RecordedSync: true, Timeline: 1, LagBytes: 0}}}, "", errCandidateUnhealth},
 	}
 	for _, c := range cases {
 		got, err := choosePromotion(c.f)

@@ -139,7 +139,7 @@ func (c *Controller) watchServer(ctx context.Context, s store.Server) {
 		f.Standby, f.StandbyZoneDown = &h, down[zoneKey(s.Spec.Location, sb.Zone)]
 		_, err := choosePromotion(promotionFacts{Mode: FailoverAutomatic, ServerTimeline: s.HA.Timeline, PrimaryFenced: true,
 			Candidates: []candidate{{Name: sb.Name, Healthy: !h.down() && h.ProbeFailures == 0, ZoneDown: f.StandbyZoneDown,
-				RecordedSync: s.HA.SyncStandby == sb.Name, Timeline: sb.Timeline}}})
+				RecordedSync: s.HA.SyncStandby == sb.Name, Timeline: sb.Timeline, LagBytes: -1}}})
 		f.Promotable = err == nil
 	}
 	action := decideWatch(f, defaultWatchPolicy)
