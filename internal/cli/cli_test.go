@@ -29,7 +29,9 @@ func TestUsage(t *testing.T) {
 
 func TestBadArguments(t *testing.T) {
 	t.Setenv("FLEXPG_ENDPOINT", "http://127.0.0.1:1") // never contacted: argument errors come first
-	for _, args := range [][]string{{"server"}, {"server", "show"}, {"server", "show", "a", "b"}, {"images", "push"}} {
+	for _, args := range [][]string{{"server"}, {"server", "show"}, {"server", "show", "a", "b"}, {"images", "push"},
+		{"server", "failover", "a"}, {"server", "failover", "--planned", "--forced", "a"},
+		{"fault"}, {"fault", "explode", "a"}, {"fault", "kill"}, {"fault", "zone-down", "westeurope"}} {
 		code, _, errOut := runCLI(args...)
 		if code != 2 {
 			t.Errorf("%v: exit %d (%s), want 2", args, code, errOut)
