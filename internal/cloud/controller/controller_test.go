@@ -75,6 +75,14 @@ func (f *fakePG) cluster() *pgfake.Cluster {
 	return f.ha
 }
 
+func (f *fakePG) Probe(ctx context.Context, host string, tlsConfig *tls.Config) error {
+	s, err := f.Connect(ctx, host, tlsConfig)
+	if err != nil {
+		return err
+	}
+	return s.Close(ctx)
+}
+
 type fakeSession struct {
 	*pgfake.Session
 	pg *fakePG

@@ -20,6 +20,9 @@ type ImageSource interface {
 type Postgres interface {
 	// Connect waits (until ctx's deadline) for the instance at host:5432 to accept a management session.
 	Connect(ctx context.Context, host string, tlsConfig *tls.Config) (Session, error)
+	// Probe makes one attempt to open and close a management session: the watcher's health check, which
+	// must answer at once for an instance that refuses connections rather than wait for it.
+	Probe(ctx context.Context, host string, tlsConfig *tls.Config) error
 }
 
 // Session is one management connection to an instance, as the cloud's internal superuser.

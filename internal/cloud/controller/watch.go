@@ -203,11 +203,7 @@ func (c *Controller) probe(ctx context.Context, name string, in store.Instance) 
 	if err != nil {
 		return err
 	}
-	sess, err := c.cfg.Postgres.Connect(ctx, ip, tlsConfig)
-	if err != nil {
-		return err
-	}
-	return sess.Close(ctx)
+	return c.cfg.Postgres.Probe(ctx, ip, tlsConfig)
 }
 
 // errServerHeld means another operation took the server first; the watcher looks again next time.

@@ -38,6 +38,15 @@ func (pgAdmin) Connect(ctx context.Context, host string, tlsConfig *tls.Config) 
 	return pgSession{conn: conn}, nil
 }
 
+func (pgAdmin) Probe(ctx context.Context, host string, tlsConfig *tls.Config) error {
+	dial := netguard.ManagementDialer(5 * time.Second).DialContext
+	conn, err := postgres.Connect(ctx, postgres.Target{Host: host, Port: 5432, TLS: tlsConfig, Dial: dial})
+	if err != nil {
+		return err
+	}
+	return conn.Close(ctx)
+}
+
 type pgSession struct{ conn *pgx.Conn }
 
 func (s pgSession) EnsureAdmin(ctx context.Context, login, verifier string) error {

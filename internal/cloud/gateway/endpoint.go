@@ -29,6 +29,8 @@ type endpoint struct {
 	addr   netip.AddrPort
 	closed bool
 	conns  map[net.Conn]struct{} // client and backend connections, closed by shutdown
+	// dials are the backend dials in progress, by the backend they dial, cancelled when it is replaced.
+	dials map[*context.CancelFunc]string
 }
 
 func newEndpoint(name string, logger *slog.Logger, t timeouts, cfg *settings) *endpoint {
@@ -40,6 +42,7 @@ func newEndpoint(name string, logger *slog.Logger, t timeouts, cfg *settings) *e
 		ctx:      ctx,
 		cancel:   cancel,
 		conns:    make(map[net.Conn]struct{}),
+		dials:    make(map[*context.CancelFunc]string),
 	}
 	e.cur.Store(cfg)
 	return e
@@ -139,6 +142,7 @@ func (e *endpoint) release(c net.Conn) {
 
 // closeBackend closes every connection to backend: the sessions spliced to it end, and so do their clients'
 // connections.
+// Dials to it in progress are cancelled too: a dead backend's address may take seconds to fail.
 func (e *endpoint) closeBackend(backend string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -146,6 +150,25 @@ func (e *endpoint) closeBackend(backend string) {
 		if c.RemoteAddr() != nil && c.RemoteAddr().String() == backend {
 			c.Close()
 		}
+	}
+	for cancel, b := range e.dials {
+		if b == backend {
+			(*cancel)()
+		}
+	}
+}
+
+// dialing registers a dial to backend and returns its context and a function that ends the registration.
+func (e *endpoint) dialing(backend string) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(e.ctx)
+	e.mu.Lock()
+	e.dials[&cancel] = backend
+	e.mu.Unlock()
+	return ctx, func() {
+		e.mu.Lock()
+		delete(e.dials, &cancel)
+		e.mu.Unlock()
+		cancel()
 	}
 }
 

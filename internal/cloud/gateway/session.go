@@ -212,7 +212,9 @@ func (s *session) dial() (net.Conn, bool) {
 		return nil, false
 	}
 	d := net.Dialer{Timeout: s.e.timeouts.dial, Control: s.e.dialControl}
-	c, err := d.DialContext(s.e.ctx, "tcp", s.cfg.backend)
+	ctx, done := s.e.dialing(s.cfg.backend)
+	c, err := d.DialContext(ctx, "tcp", s.cfg.backend)
+	done()
 	if err != nil {
 		s.dialErr = err
 		return nil, false

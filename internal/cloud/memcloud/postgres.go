@@ -183,6 +183,15 @@ func (p *Postgres) Connect(ctx context.Context, host string, tlsConfig *tls.Conf
 	return &session{Session: p.ha.Session(host), pg: p, server: server}, nil
 }
 
+// Probe succeeds like a session that opens and closes (a held server's probe waits like Connect).
+func (p *Postgres) Probe(ctx context.Context, host string, tlsConfig *tls.Config) error {
+	s, err := p.Connect(ctx, host, tlsConfig)
+	if err != nil {
+		return err
+	}
+	return s.Close(ctx)
+}
+
 // session is one management session; its calls are recorded on the Postgres that opened it. The
 // high-availability calls go to a fake replication cluster.
 type session struct {
