@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloudtest"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
 const password = "Bench-Passw0rd!"
@@ -23,6 +25,7 @@ type bench struct {
 	cloud       *cloudtest.Cloud
 	c           *client.Client
 	ca          string
+	caFile      string // ca, for libpq clients (pgbench) and the ledger's DSN
 	home        string
 	floorMedian time.Duration
 }
@@ -41,7 +44,11 @@ func newBench(ctx context.Context) (*bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &bench{cloud: cloud, c: c, ca: ca, home: home}, nil
+	caFile := filepath.Join(home, "bench-ca.crt")
+	if err := os.WriteFile(caFile, []byte(ca), 0o600); err != nil {
+		return nil, err
+	}
+	return &bench{cloud: cloud, c: c, ca: ca, caFile: caFile, home: home}, nil
 }
 
 func (b *bench) close() {
@@ -133,23 +140,35 @@ func (b *bench) firstQuery(ctx context.Context, name string) error {
 	return err
 }
 
-func (b *bench) createServer(ctx context.Context, name, sku string) error {
-	_, err := b.createServerTimed(ctx, name, sku)
+func (b *bench) createServer(ctx context.Context, name, sku string, ha bool) error {
+	_, err := b.createServerTimed(ctx, name, sku, ha)
 	return err
 }
 
-// createServerTimed creates a server, opens it to this machine and waits for the first verify-full query,
-// and says where the time went: each step of the create operation, the firewall rule's operation, and the
+// createServerTimed creates a server (with a zone-redundant standby when ha is set), opens it to this machine
+// and waits for the first verify-full query, and says where the time went: each step of the create
+// operation, for HA the time from the PUT until ha_state is Healthy, the firewall rule's operation, and the
 // wait for the first query after both.
-func (b *bench) createServerTimed(ctx context.Context, name, sku string) (breakdown, error) {
+func (b *bench) createServerTimed(ctx context.Context, name, sku string, ha bool) (breakdown, error) {
 	bd := breakdown{}
-	create, err := b.finished(b.c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Version: "15",
-		SKUName: sku, AdministratorLogin: "pgadmin", AdministratorPassword: password}, true))
+	s := model.Server{Name: name, Location: "westeurope", Version: "15", SKUName: sku, AdministratorLogin: "pgadmin",
+		AdministratorPassword: password}
+	if ha {
+		s.HighAvailability = &model.HighAvailability{Mode: spec.HAModeZoneRedundant}
+	}
+	start := time.Now()
+	create, err := b.finished(b.c.PutServer(ctx, name, s, true))
 	if err != nil {
 		return nil, err
 	}
 	bd.addSteps("create_step_", create)
 	bd.add("create_operation", create.FinishedAt.Sub(create.StartedAt))
+	if ha {
+		if err := b.awaitHealthy(ctx, name); err != nil {
+			return nil, err
+		}
+		bd.add("create_to_healthy", time.Since(start))
+	}
 	t0 := time.Now()
 	if err := b.done(b.c.PutFirewallRule(ctx, name, model.FirewallRule{Name: "local", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"})); err != nil {
 		return nil, err
@@ -200,7 +219,7 @@ func (b *bench) createToFirstQuery(ctx context.Context, runs int) error {
 	for i := 0; i < runs; i++ {
 		name := fmt.Sprintf("bench-create-%d", i)
 		start := time.Now()
-		bd, err := b.createServerTimed(ctx, name, "B_Standard_B1ms")
+		bd, err := b.createServerTimed(ctx, name, "B_Standard_B1ms", false)
 		if err != nil {
 			return err
 		}
@@ -221,7 +240,7 @@ func (b *bench) createToFirstQuery(ctx context.Context, runs int) error {
 
 func (b *bench) stopStart(ctx context.Context, runs int) error {
 	name := "bench-power"
-	if err := b.createServer(ctx, name, "B_Standard_B1ms"); err != nil {
+	if err := b.createServer(ctx, name, "B_Standard_B1ms", false); err != nil {
 		return err
 	}
 	var stops, starts []time.Duration
@@ -247,7 +266,7 @@ func (b *bench) stopStart(ctx context.Context, runs int) error {
 
 func (b *bench) scale(ctx context.Context, runs int) error {
 	name := "bench-scale"
-	if err := b.createServer(ctx, name, "B_Standard_B1ms"); err != nil {
+	if err := b.createServer(ctx, name, "B_Standard_B1ms", false); err != nil {
 		return err
 	}
 	skus := []string{"GP_Standard_D2s_v3", "B_Standard_B1ms"}

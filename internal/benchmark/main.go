@@ -20,17 +20,23 @@ func main() {
 	bin := flag.String("bin", "", "provider binary (for the Terraform plan benchmark)")
 	runs := flag.Int("runs", 5, "samples per median")
 	skipBuild := flag.Bool("skip-image-build", false, "do not measure the cold image build")
+	var ha haConfig
+	flag.IntVar(&ha.kills, "ha-kills", 5, "primary kills under the ledger")
+	flag.IntVar(&ha.pauses, "ha-pauses", 3, "primary pauses under the ledger")
+	flag.IntVar(&ha.isolations, "ha-isolations", 3, "primary isolations under the ledger")
+	flag.IntVar(&ha.planned, "ha-planned", 5, "planned failovers under the ledger")
+	flag.IntVar(&ha.writers, "ha-writers", 16, "ledger writers during the faults")
 	flag.Parse()
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	if err := run(ctx, *bin, *runs, *skipBuild); err != nil {
+	if err := run(ctx, *bin, *runs, *skipBuild, ha); err != nil {
 		fmt.Fprintln(os.Stderr, "benchmark:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, bin string, runs int, skipBuild bool) error {
+func run(ctx context.Context, bin string, runs int, skipBuild bool, ha haConfig) error {
 	b, err := newBench(ctx)
 	if err != nil {
 		return err
@@ -49,6 +55,9 @@ func run(ctx context.Context, bin string, runs int, skipBuild bool) error {
 		{"create", b.createToFirstQuery},
 		{"stopstart", b.stopStart},
 		{"scale", b.scale},
+		{"ha create", b.haCreate},
+		{"pgbench", b.pgbenchHA},
+		{"ha faults", func(ctx context.Context, _ int) error { return b.haFaults(ctx, ha) }},
 	}
 	for _, s := range steps {
 		if err := s.fn(ctx, runs); err != nil {
