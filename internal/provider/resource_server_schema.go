@@ -278,8 +278,10 @@ const haFailoverDescription = "With high availability the cloud fails over to th
 	"catches up and the primary is drained first, so nothing is lost). The same swap written on purpose, `zone` " +
 	"set to `standby_zone` and `standby_availability_zone` to the current `zone`, is how to fail over from " +
 	"Terraform; any other change of `zone` of a server with high availability is refused. To keep the primary " +
-	"where a failover put it, leave `zone` unset or add `lifecycle { ignore_changes = [zone, " +
-	"high_availability[0].standby_availability_zone] }`: the plan after a failover is then empty."
+	"where a failover put it, leave both zones to the cloud (neither `zone` nor `standby_availability_zone` " +
+	"set) or add `lifecycle { ignore_changes = [zone, high_availability[0].standby_availability_zone] }`: the " +
+	"plan after a failover is then empty. Setting `standby_availability_zone` without `zone` is not enough: " +
+	"after a failover the plan asks for the standby in the primary's new zone, which the apply refuses."
 
 func highAvailabilityAttributes(ctx context.Context) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
