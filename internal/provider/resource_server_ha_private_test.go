@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -122,7 +124,9 @@ func (v *inVNet) run(env []string, command ...string) (string, error) {
 	for _, e := range env {
 		args = append(args, "-e", e)
 	}
-	cmd := exec.Command(v.bin, append(append(args, "--"), command...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, v.bin, append(append(args, "--"), command...)...)
 	// The endpoint and token acctest.Main exported; the run label, so a sweep finds the container.
 	cmd.Env = append(os.Environ(), "FLEXPG_TEST_RUN="+cloudtest.RunLabel())
 	var stdout, stderr bytes.Buffer
