@@ -63,7 +63,7 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"mode":                      computed("HA mode."),
-					"standby_availability_zone": computed("Zone of the standby."),
+					"standby_availability_zone": computed("Zone of the standby, when it was configured; a failover swaps it with `zone`."),
 				}},
 			},
 			"host":     computed("Host address on this machine that reaches the current primary; null for private-access servers."),
@@ -96,7 +96,7 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			},
 			"sku_name":         computed("Compute size."),
 			"source_server_id": computed("Source of a restored server, when the cloud reports it."),
-			"standby_zone":     computed("Availability zone of the HA standby."),
+			"standby_zone":     computed("Availability zone of the HA standby (after a failover, the former primary's); null without HA."),
 			"state":            computed("Observed state of the server, for example `Ready` or `Stopped`."),
 			"storage_mb": schema.Int64Attribute{
 				MarkdownDescription: "Storage size in MB.", Computed: true,
@@ -106,7 +106,7 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "Tags of the server.", ElementType: types.StringType, Computed: true,
 			},
 			"version": computed("PostgreSQL major version."),
-			"zone":    computed("Availability zone of the primary."),
+			"zone":    computed("Availability zone of the primary: after a failover, where the new primary is."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx),

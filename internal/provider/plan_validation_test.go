@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"regexp"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -60,6 +64,16 @@ func TestPlanTimeValidation(t *testing.T) {
 		{"zone-redundant HA in a single-zone region",
 			serverHCL(map[string]string{"location": `"westus"`, "sku_name": `"GP_Standard_D2s_v3"`}, "high_availability {\n    mode = \"ZoneRedundant\"\n  }"),
 			`mode = "ZoneRedundant"[\s\S]*ZoneRedundant is not available in region westus`},
+		{"unknown HA mode", serverHCL(map[string]string{"sku_name": `"GP_Standard_D2s_v3"`}, "high_availability {\n    mode = \"Disabled\"\n  }"),
+			`mode = "Disabled"[\s\S]*high_availability.mode must be one of ZoneRedundant, SameZone; got "Disabled"`},
+		{"ZoneRedundant standby in the primary's zone", serverHCL(map[string]string{"sku_name": `"GP_Standard_D2s_v3"`, "zone": `"1"`},
+			haTestBlock("ZoneRedundant", "1")),
+			`standby_availability_zone = "1"[\s\S]*must differ from zone 1 for ZoneRedundant HA`},
+		{"SameZone standby in another zone", serverHCL(map[string]string{"sku_name": `"GP_Standard_D2s_v3"`, "zone": `"1"`},
+			haTestBlock("SameZone", "2")),
+			`standby_availability_zone = "2"[\s\S]*must equal zone 1 for SameZone HA`},
+		{"standby zone not in the region", serverHCL(map[string]string{"sku_name": `"GP_Standard_D2s_v3"`}, haTestBlock("ZoneRedundant", "4")),
+			`standby_availability_zone = "4"[\s\S]*must be one of the availability zones of region westeurope`},
 		{"two HA blocks", serverHCL(map[string]string{"sku_name": `"GP_Standard_D2s_v3"`},
 			"high_availability {\n    mode = \"SameZone\"\n  }\n  high_availability {\n    mode = \"SameZone\"\n  }"),
 			`high_availability[\s\S]*at most 1`},
@@ -263,4 +277,87 @@ resource "flexpg_database" "test" {
   %s
 }
 `, extra)
+}
+
+// haTestBlock is a high_availability block with mode and standby_availability_zone.
+func haTestBlock(mode, standby string) string {
+	return fmt.Sprintf("high_availability {\n    mode                      = %q\n    standby_availability_zone = %q\n  }", mode, standby)
+}
+
+// TestPlanTimeHAAttributePaths validates flexpg_server configurations through the provider's protocol, as
+// Terraform does, and checks the attribute path of each HA refusal: Terraform quotes the line of that path,
+// so the error must sit on high_availability[0].mode or high_availability[0].standby_availability_zone,
+// never on the block or the resource.
+func TestPlanTimeHAAttributePaths(t *testing.T) {
+	ctx := context.Background()
+	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := schemas.ResourceSchemas["flexpg_server"].ValueType().(tftypes.Object)
+	haType := typ.AttributeTypes["high_availability"].(tftypes.List)
+	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+	modePath := tftypes.NewAttributePath().WithAttributeName("high_availability").WithElementKeyInt(0).WithAttributeName("mode")
+	standbyPath := tftypes.NewAttributePath().WithAttributeName("high_availability").WithElementKeyInt(0).WithAttributeName("standby_availability_zone")
+	tests := []struct {
+		name                string
+		location, sku, zone string
+		mode, standby       string
+		want                *tftypes.AttributePath
+		message             string
+	}{
+		{"HA on Burstable", "westeurope", "B_Standard_B1ms", "", "SameZone", "", modePath, "not available on the Burstable tier"},
+		{"ZoneRedundant in a single-zone region", "westus", "GP_Standard_D2s_v3", "", "ZoneRedundant", "", modePath, "ZoneRedundant is not available in region westus"},
+		{"unknown mode", "westeurope", "GP_Standard_D2s_v3", "", "Disabled", "", modePath, "must be one of ZoneRedundant, SameZone"},
+		{"ZoneRedundant standby in the primary's zone", "westeurope", "GP_Standard_D2s_v3", "1", "ZoneRedundant", "1", standbyPath, "must differ from zone 1"},
+		{"SameZone standby in another zone", "westeurope", "GP_Standard_D2s_v3", "1", "SameZone", "2", standbyPath, "must equal zone 1"},
+		{"standby zone not in the region", "westeurope", "GP_Standard_D2s_v3", "", "ZoneRedundant", "4", standbyPath, "availability zones of region westeurope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			standby := tftypes.NewValue(tftypes.String, nil)
+			if tt.standby != "" {
+				standby = str(tt.standby)
+			}
+			zone := tftypes.NewValue(tftypes.String, nil)
+			if tt.zone != "" {
+				zone = str(tt.zone)
+			}
+			set := map[string]tftypes.Value{
+				"name": str("plan-test"), "location": str(tt.location), "sku_name": str(tt.sku), "zone": zone,
+				"administrator_login": str("pgadmin"), "administrator_password": str("Str0ng-Passw0rd!"),
+				"high_availability": tftypes.NewValue(haType, []tftypes.Value{tftypes.NewValue(haType.ElementType, map[string]tftypes.Value{
+					"mode": str(tt.mode), "standby_availability_zone": standby,
+				})}),
+				"maintenance_window": tftypes.NewValue(typ.AttributeTypes["maintenance_window"], []tftypes.Value{}),
+			}
+			values := map[string]tftypes.Value{}
+			for name, at := range typ.AttributeTypes {
+				values[name] = tftypes.NewValue(at, nil)
+				if v, ok := set[name]; ok {
+					values[name] = v
+				}
+			}
+			config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "flexpg_server", Config: &config})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range resp.Diagnostics {
+				if d.Attribute != nil && d.Attribute.Equal(tt.want) && strings.Contains(d.Detail, tt.message) {
+					return
+				}
+				got = append(got, fmt.Sprintf("%v: %s", d.Attribute, d.Detail))
+			}
+			t.Errorf("no error on %v saying %q; got %q", tt.want, tt.message, got)
+		})
+	}
 }

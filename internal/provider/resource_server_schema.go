@@ -31,8 +31,9 @@ import (
 // adds RequiresReplace (withFieldTable).
 func serverResourceSchema(ctx context.Context) schema.Schema {
 	return withFieldTable(schema.Schema{
-		MarkdownDescription: "Manages a PostgreSQL flexible server: one real PostgreSQL instance run by the flexpg " +
-			"cloud in Docker.",
+		MarkdownDescription: "Manages a PostgreSQL flexible server: real PostgreSQL run by the flexpg cloud in " +
+			"Docker, one instance or, with a `high_availability` block, a primary and a synchronous standby.\n\n" +
+			haFailoverDescription,
 		Attributes: map[string]schema.Attribute{
 			"administrator_login": schema.StringAttribute{
 				MarkdownDescription: "Login of the server's administrator role; required when `create_mode` is `Default`. " +
@@ -184,8 +185,9 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Validators:          []validator.String{validators.ServerID("source_server_id")},
 			},
 			"standby_zone": schema.StringAttribute{
-				MarkdownDescription: "Availability zone of the HA standby, as placed by the cloud.",
-				Computed:            true,
+				MarkdownDescription: "Availability zone of the HA standby, as placed by the cloud; after a failover, " +
+					"the zone of the former primary, which is the standby now. Null without high availability.",
+				Computed: true,
 			},
 			"state": schema.StringAttribute{
 				MarkdownDescription: "Power state: " + validators.State().MarkdownDescription(ctx) + ". `Stopped` stops " +
@@ -237,7 +239,9 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"zone": schema.StringAttribute{
 				MarkdownDescription: "Availability zone of the primary, one of the region's zones. Unset, the choice " +
-					"is left to the cloud, and whatever it reports is kept (no diff).",
+					"is left to the cloud, and whatever it reports is kept (no diff), also after a failover. With " +
+					"high availability it changes only by failing over: the cloud reports the new primary's zone " +
+					"after a failover, and setting it to `standby_zone` is a planned failover.",
 				Optional:      true,
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -245,9 +249,11 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 		},
 		Blocks: map[string]schema.Block{
 			"high_availability": schema.ListNestedBlock{
-				MarkdownDescription: "High availability: a synchronous standby the cloud fails over to. Not available " +
-					"on the Burstable tier. Omit the block to disable HA. The rules are checked at plan time; " +
-					"this version of the cloud does not run standbys yet and refuses the block at apply.",
+				MarkdownDescription: "High availability: a synchronous standby, in another zone (`ZoneRedundant`) " +
+					"or the primary's (`SameZone`), that the cloud fails over to. Not available on the Burstable " +
+					"tier. Adding the block enables HA in place (the apply waits until `ha_state` is `Healthy`); " +
+					"removing it disables HA in place. The rules are checked at plan time. How failovers show in " +
+					"plans: see the resource's description.",
 				NestedObject: schema.NestedBlockObject{Attributes: highAvailabilityAttributes(ctx)},
 				Validators:   []validator.List{listvalidator.SizeAtMost(1)},
 			},
@@ -261,6 +267,22 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 	}, spec.ServerFields())
 }
 
+// haFailoverDescription says how a failover shows in Terraform; it is part of the resource's description.
+const haFailoverDescription = "With high availability the cloud fails over to the standby by itself when the " +
+	"primary dies or hangs, and on demand (`terraform-provider-flexpg cloud server failover --planned <name>`). " +
+	"`host` and `port`, or the FQDN of a private-access server, always reach the current primary. Terraform sees " +
+	"a failover at the next refresh: `zone` is the new primary's zone, `standby_zone` the former primary's, and " +
+	"`high_availability[0].standby_availability_zone`, if it is set, is swapped with `zone` too.\n\n" +
+	"So a configuration that sets `zone` plans, after an unplanned failover, only an in-place update that swaps " +
+	"the two zones back, never a replacement; applying it fails back with a planned failover (the standby " +
+	"catches up and the primary is drained first, so nothing is lost). The same swap written on purpose, `zone` " +
+	"set to `standby_zone` and `standby_availability_zone` to the current `zone`, is how to fail over from " +
+	"Terraform; any other change of `zone` of a server with high availability is refused. To keep the primary " +
+	"where a failover put it, leave both zones to the cloud (neither `zone` nor `standby_availability_zone` " +
+	"set) or add `lifecycle { ignore_changes = [zone, high_availability[0].standby_availability_zone] }`: the " +
+	"plan after a failover is then empty. Setting `standby_availability_zone` without `zone` is not enough: " +
+	"after a failover the plan asks for the standby in the primary's new zone, which the apply refuses."
+
 func highAvailabilityAttributes(ctx context.Context) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"mode": schema.StringAttribute{
@@ -271,7 +293,8 @@ func highAvailabilityAttributes(ctx context.Context) map[string]schema.Attribute
 		},
 		"standby_availability_zone": schema.StringAttribute{
 			MarkdownDescription: "Zone of the standby. For `ZoneRedundant` it must differ from `zone`, for " +
-				"`SameZone` equal it. Unset, the cloud picks one and it is kept.",
+				"`SameZone` equal it. Unset, the cloud picks one and it is kept. Set, a failover swaps it with " +
+				"`zone` as the cloud reports them.",
 			Optional:      true,
 			Computed:      true,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},

@@ -25,6 +25,33 @@ resource "flexpg_server" "example" {
   }
 }
 
+# High availability: a synchronous standby in another zone, which the cloud fails over to when the primary
+# dies. After such a failover the primary is in zone 2 and the standby in zone 1; without the lifecycle block
+# the next plan is an in-place update swapping them back (applying it fails back with a planned failover).
+# Writing that swap yourself (zone = "2", standby_availability_zone = "1") is a planned failover.
+resource "flexpg_server" "ha" {
+  name                   = "example-pg-ha"
+  location               = "westeurope"
+  zone                   = "1"
+  sku_name               = "GP_Standard_D2s_v3"
+  administrator_login    = "pgadmin"
+  administrator_password = var.admin_password
+
+  high_availability {
+    mode                      = "ZoneRedundant"
+    standby_availability_zone = "2"
+  }
+
+  # Keep the primary wherever a failover put it: the plan after a failover is empty.
+  lifecycle {
+    ignore_changes = [zone, high_availability[0].standby_availability_zone]
+  }
+}
+
+output "ha" {
+  value = "${flexpg_server.ha.ha_state}: primary in zone ${flexpg_server.ha.zone}, standby in zone ${flexpg_server.ha.standby_zone}"
+}
+
 # With Terraform 1.11 or later the password can stay out of state entirely:
 # bump administrator_password_wo_version to send a new one.
 resource "flexpg_server" "write_only" {
