@@ -21,10 +21,13 @@ func haServer(t *testing.T, c *client.Client, name string) cloudtest.Conn {
 	ctx := context.Background()
 	do := waiter(t, c)
 	start := time.Now()
-	do(c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Zone: "1", Version: "15",
+	op, err := c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Zone: "1", Version: "15",
 		SKUName: "GP_Standard_D2s_v3", AdministratorLogin: "pgadmin", AdministratorPassword: canary,
-		HighAvailability: &model.HighAvailability{Mode: spec.HAModeZoneRedundant}}, true))
+		HighAvailability: &model.HighAvailability{Mode: spec.HAModeZoneRedundant}}, true)
+	states := watchHAStates(t, c, name)
+	do(op, err)
 	t.Logf("create with HA → Healthy: %s", time.Since(start))
+	states.expect(t, spec.HAStateInitializing, spec.HAStateHealthy)
 	do(c.PutFirewallRule(ctx, name, model.FirewallRule{Name: "local", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"}))
 	srv, err := c.GetServer(ctx, name)
 	if err != nil {
@@ -35,6 +38,55 @@ func haServer(t *testing.T, c *client.Client, name string) cloudtest.Conn {
 		t.Fatal(err)
 	}
 	return cloudtest.Conn{Server: srv, User: "pgadmin", Password: canary, CAPEM: ca}
+}
+
+// haStates records every ha_state a server reports, polling every 20 ms, until expect is called.
+type haStates struct {
+	stop chan struct{}
+	done chan []string
+}
+
+func watchHAStates(t *testing.T, c *client.Client, name string) *haStates {
+	t.Helper()
+	w := &haStates{stop: make(chan struct{}), done: make(chan []string, 1)}
+	go func() {
+		var seen []string
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		sample := func() {
+			if s, err := c.GetServer(context.Background(), name); err == nil && (len(seen) == 0 || seen[len(seen)-1] != s.HAState) {
+				seen = append(seen, s.HAState)
+			}
+		}
+		for {
+			sample()
+			select {
+			case <-w.stop:
+				sample() // the state the caller saw last, even if it came after the previous tick
+				w.done <- seen
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return w
+}
+
+// expect stops the recording and checks that the states appeared in this order (others may come between).
+func (w *haStates) expect(t *testing.T, want ...string) {
+	t.Helper()
+	close(w.stop)
+	seen := <-w.done
+	i := 0
+	for _, s := range seen {
+		if i < len(want) && s == want[i] {
+			i++
+		}
+	}
+	if i < len(want) {
+		t.Fatalf("ha_state went %v; want %v in this order", seen, want)
+	}
+	t.Logf("ha_state went %v", seen)
 }
 
 // awaitHA waits until the server's ha_state is Healthy and returns the server.
@@ -112,6 +164,7 @@ func TestHighAvailability(t *testing.T) {
 	failover := func(t *testing.T, fault func(), wantZone string, rows string) {
 		t.Helper()
 		before := timeline(t, ctx, admin)
+		states := watchHAStates(t, c, name)
 		start := time.Now()
 		fault()
 		if _, err := cloudtest.Eventually(ctx, 60*time.Second, func() error {
@@ -128,6 +181,7 @@ func TestHighAvailability(t *testing.T) {
 		t.Logf("writes accepted on the new primary %s after the fault", time.Since(start))
 		after := awaitHA(t, c, name)
 		t.Logf("Healthy again %s after the fault", time.Since(start))
+		states.expect(t, spec.HAStateFailingOver, spec.HAStateReplicatingData, spec.HAStateHealthy)
 		if after.Zone != wantZone {
 			t.Fatalf("primary zone %s, want %s", after.Zone, wantZone)
 		}
@@ -241,7 +295,23 @@ func TestHighAvailability(t *testing.T) {
 		t.Logf("refused: %v", err)
 		awaitHA(t, c, name)
 	})
-	t.Run("delete removes both instances", func(t *testing.T) {
+	t.Run("disable HA in place", func(t *testing.T) {
+		srv, err := c.GetServer(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.HighAvailability = nil
+		states := watchHAStates(t, c, name)
+		waiter(t, c)(c.PutServer(ctx, name, *srv, false))
+		states.expect(t, spec.HAStateRemovingStandby, spec.HAStateNotEnabled)
+		if ins, err := cloud.Controller().Instances(name); err != nil || len(ins) != 1 {
+			t.Fatalf("instances after disabling HA: %+v %v", ins, err)
+		}
+		if err := admin.Exec(ctx, "insert into kept select max(n) + 1 from kept"); err != nil {
+			t.Fatalf("a write without HA: %v", err)
+		}
+	})
+	t.Run("delete removes every instance", func(t *testing.T) {
 		retryBusy(t, c, func() (*model.Operation, error) { return c.DeleteServer(ctx, name) })
 		st, err := c.Status(ctx)
 		if err != nil || len(st.Unowned) != 0 || st.Servers != 0 {
