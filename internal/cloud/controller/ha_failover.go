@@ -382,7 +382,9 @@ func (c *Controller) recopy(ctx context.Context, name string, in store.Instance)
 	return c.ensureContainer(ctx, name, in, image)
 }
 
-// replaceStandby removes the standby instance and builds a new one in a zone that is up.
+// replaceStandby removes the standby instance and builds a new one in a zone that is up, inside the step
+// that called it: the removal and standby steps it runs keep nothing in the run (they read and write the
+// store), so they are called without one, and a resumed step runs them again idempotently.
 func (c *Controller) replaceStandby(ctx context.Context, name string) error {
 	for _, s := range c.removeStandbySteps(name)[1:] { // sync is off already
 		if err := s.do(ctx, nil); err != nil {
