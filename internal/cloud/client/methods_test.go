@@ -120,6 +120,25 @@ func TestMethods(t *testing.T) {
 			reply: runningOp("op-6", "server.restart"), want: runningOp("op-6", "server.restart"),
 		},
 		{
+			name: "FailoverServer",
+			call: func(ctx context.Context, c *client.Client) (any, error) {
+				return c.FailoverServer(ctx, "db1", model.FailoverPlanned)
+			},
+			method: "POST", path: "/v1/flexibleServers/db1/failover", status: 202,
+			wantBody: map[string]any{"mode": "planned"},
+			reply:    runningOp("op-7", "server.failover"), want: runningOp("op-7", "server.failover"),
+		},
+		{
+			name: "InjectFault",
+			call: func(ctx context.Context, c *client.Client) (any, error) {
+				return c.InjectFault(ctx, model.Fault{Action: model.FaultKill, Server: "db1", Instance: "standby"})
+			},
+			method: "POST", path: "/v1/faults", status: 200,
+			wantBody: map[string]any{"action": "kill", "server": "db1", "instance": "standby"},
+			reply:    model.FaultResult{Action: "kill", Containers: []string{"flexpg-c1-db1-1"}},
+			want:     &model.FaultResult{Action: "kill", Containers: []string{"flexpg-c1-db1-1"}},
+		},
+		{
 			name:   "ListFirewallRules",
 			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.ListFirewallRules(ctx, "db1") },
 			method: "GET", path: "/v1/flexibleServers/db1/firewallRules", status: 200,
