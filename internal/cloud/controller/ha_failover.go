@@ -44,7 +44,7 @@ func (c *Controller) planServerFailover(op store.Operation) (plan, error) {
 	}
 	return plan{steps: c.failoverSteps(op.Server, p), finish: func(tx *store.Tx, r *run) error {
 		return updateServer(tx, op.Server, func(s *store.Server) { markRunning(s) })
-	}, abandon: func(tx *store.Tx, r *run) error { return c.abandonFailover(tx, op.Server, p) }}, nil
+	}, abandon: func(tx *store.Tx, r *run) error { return abandonFailover(tx, op.Server) }}, nil
 }
 
 // failoverSteps are the steps of a failover; a planned failover in a server update uses them too.
@@ -73,7 +73,7 @@ func (c *Controller) failoverSteps(name string, p FailoverPayload) []step {
 // abandonFailover settles a failover that failed. Before the roles were swapped nothing changed: the state
 // says what the instances are. After, the server runs on its new primary without a synchronous standby,
 // which the watcher repairs.
-func (c *Controller) abandonFailover(tx *store.Tx, name string, p FailoverPayload) error {
+func abandonFailover(tx *store.Tx, name string) error {
 	return updateServer(tx, name, func(s *store.Server) {
 		if s.HA.SyncStandby == "" {
 			s.HA.State = spec.HAStateReplicatingData
