@@ -42,6 +42,11 @@ func DatabaseID(server, db string) string {
 	return ServerID(server) + "/" + CollectionDatabases + "/" + db
 }
 
+// VirtualEndpointID is the ID of a virtual endpoint, under the server it was created on.
+func VirtualEndpointID(server, name string) string {
+	return ServerID(server) + "/" + CollectionVirtualEndpoints + "/" + name
+}
+
 // VirtualNetworkID is the ID of a virtual network.
 func VirtualNetworkID(vnet string) string { return "/" + CollectionVirtualNetworks + "/" + vnet }
 

@@ -242,6 +242,11 @@ func release(tx *store.Tx, op store.Operation) error {
 // releaseServer frees the server's busy slot if this operation holds it. The server may already be gone
 // (a finished delete or a rolled-back create).
 func releaseServer(tx *store.Tx, op store.Operation) error {
+	for _, partner := range op.Partners {
+		if err := tx.ReleasePartner(partner, op.ID); err != nil {
+			return err
+		}
+	}
 	s, err := tx.GetServer(op.Server)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

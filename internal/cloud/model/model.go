@@ -57,6 +57,11 @@ type Server struct {
 	State                       string             `json:"state,omitempty"` // desired (Ready|Stopped) in requests, observed in responses
 	Tags                        map[string]string  `json:"tags,omitempty"`
 
+	// Read replicas: flexpg_read_replica sends create_mode "Replica" with source_server_id (the primary's
+	// ID). Setting replication_role to Primary or None on a replica promotes it, as promote_option says.
+	ReplicationRole string `json:"replication_role,omitempty"`
+	PromoteOption   string `json:"promote_option,omitempty"`
+
 	// Computed by the cloud.
 	FQDN                string `json:"fqdn,omitempty"`
 	Host                string `json:"host,omitempty"`
@@ -66,6 +71,36 @@ type Server struct {
 	EarliestRestoreTime string `json:"earliest_restore_time,omitempty"`
 	ReplicaCapacity     int    `json:"replica_capacity,omitempty"`
 	ProvisioningState   string `json:"provisioning_state,omitempty"` // Provisioning, Succeeded, Updating, Deleting, Failed
+	// ReplicationState is set while the server is a read replica (or a promotion of it runs); ReplicaOf is
+	// then the ID of the server it streams from. Replicas are the IDs of the servers streaming from it.
+	ReplicationState string     `json:"replication_state,omitempty"`
+	ReplicaOf        string     `json:"replica_of,omitempty"`
+	Replicas         []string   `json:"replicas,omitempty"`
+	LastPromotion    *Promotion `json:"last_promotion,omitempty"`
+}
+
+// Promotion is the outcome of a replica's last promotion.
+type Promotion struct {
+	ReplicationRole string    `json:"replication_role"` // Primary or None
+	PromoteOption   string    `json:"promote_option"`   // planned or forced
+	FromServerID    string    `json:"from_server_id"`   // the primary it was a replica of
+	At              time.Time `json:"at"`
+	// LagBytes is how far the replica's replay was behind its primary when it was promoted: for a forced
+	// promotion the most it may have lost; 0 for a planned one, which waits for it.
+	LagBytes int64 `json:"lag_bytes"`
+}
+
+// Metrics is returned by GET /v1/flexibleServers/{name}/metrics: the server's replication metrics, read from
+// PostgreSQL when asked. A metric that does not apply to the server (or cannot be read now) is absent.
+type Metrics struct {
+	// MaxPhysicalReplicationLagBytes is, on a primary with read replicas, the bytes between its current WAL
+	// position and the most lagging replica's slot (physical_replication_delay_in_bytes).
+	MaxPhysicalReplicationLagBytes *int64 `json:"max_physical_replication_lag_bytes,omitempty"`
+	// ReadReplicaLagSeconds is, on a replica, the seconds since the last transaction it replayed was
+	// committed on its primary (physical_replication_delay_in_seconds); it grows while the primary is idle.
+	ReadReplicaLagSeconds *float64 `json:"read_replica_lag_seconds,omitempty"`
+	// ReplicationState is the replica's replication_state (absent on a primary).
+	ReplicationState string `json:"replication_state,omitempty"`
 }
 
 // FirewallRule allows an IPv4 range to reach a public-access server.
@@ -251,3 +286,30 @@ const (
 	FaultZoneDown = "zone-down"
 	FaultZoneUp   = "zone-up"
 )
+
+// VirtualEndpoint is a pair of host names over a primary and its replicas (seed 004): the writer always
+// reaches the current primary; the reader reaches the one server it targets. It is managed under the server
+// it was created on, its ID keeps that path after a promotion, and SourceServerID and ReplicaServerID read
+// back as they were set, so the configuration that made it still plans empty after a promotion; the
+// servers it reaches now are WriterServerID and ReaderServerID.
+type VirtualEndpoint struct {
+	ID              string `json:"id,omitempty"`
+	Name            string `json:"name"`
+	SourceServerID  string `json:"source_server_id,omitempty"`  // the primary it was created on (from the path)
+	ReplicaServerID string `json:"replica_server_id,omitempty"` // the reader's target as set; may be the primary
+	Type            string `json:"type"`                        // spec.VirtualEndpointTypes
+
+	// Computed by the cloud.
+	WriterServerID string `json:"writer_server_id,omitempty"`
+	ReaderServerID string `json:"reader_server_id,omitempty"`
+	WriterFQDN     string `json:"writer_fqdn,omitempty"`
+	ReaderFQDN     string `json:"reader_fqdn,omitempty"`
+	// Host endpoints (127.0.0.1) for public access; empty for private servers, which are reached by FQDN
+	// from inside their VNet.
+	WriterHost string `json:"writer_host,omitempty"`
+	WriterPort int    `json:"writer_port,omitempty"`
+	ReaderHost string `json:"reader_host,omitempty"`
+	ReaderPort int    `json:"reader_port,omitempty"`
+	// ProvisioningState is Succeeded once both names answer.
+	ProvisioningState string `json:"provisioning_state,omitempty"`
+}

@@ -30,6 +30,11 @@ type Server struct {
 	Instances    []Instance `json:"instances,omitempty"`
 	NextInstance int        `json:"next_instance,omitempty"`
 	HA           HA         `json:"ha,omitempty"`
+	// Replication is set while the server is a read replica; Promotion records its last promotion.
+	Replication *Replication `json:"replication,omitempty"`
+	Promotion   *Promotion   `json:"promotion,omitempty"`
+	// PartnerPhase is the phase to show again when the operation holding the server as a partner ends.
+	PartnerPhase string     `json:"partner_phase,omitempty"`
 	ActiveOp     string     `json:"active_op,omitempty"` // operation holding the server; others get 409
 	StoppedAt    *time.Time `json:"stopped_at,omitempty"`
 	// ReadOnly is set by the storage guard when the disk reached 95% without auto-grow.
@@ -64,7 +69,9 @@ type Database struct {
 // position, is kept: a build whose step list for the kind changed still finds the step, or says it cannot.
 type Operation struct {
 	model.Operation
-	Server      string          `json:"server,omitempty"` // server whose busy slot the operation holds
+	Server string `json:"server,omitempty"` // server whose busy slot the operation holds
+	// Partners are other servers the operation holds (HoldPartner), released with Server.
+	Partners    []string        `json:"partners,omitempty"`
 	RollingBack bool            `json:"rolling_back,omitempty"`
 	Payload     json.RawMessage `json:"payload,omitempty"` // kind-specific input, e.g. a password verifier
 }
