@@ -31,9 +31,14 @@ func serverIDAttribute() schema.StringAttribute {
 // serverNameFrom returns the server name of a server_id value; the schema validator has already checked
 // the form, so a failure here means corrupted state.
 func serverNameFrom(serverID types.String, diags *diag.Diagnostics) string {
+	return serverNameAt("server_id", serverID, diags)
+}
+
+// serverNameAt is serverNameFrom for a server ID held in the attribute attribute.
+func serverNameAt(attribute string, serverID types.String, diags *diag.Diagnostics) string {
 	name, err := spec.ParseServerID(serverID.ValueString())
 	if err != nil {
-		diags.AddAttributeError(path.Root("server_id"), "Invalid Server ID", err.Error())
+		diags.AddAttributeError(path.Root(attribute), "Invalid Server ID", err.Error())
 	}
 	return name
 }

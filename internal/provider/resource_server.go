@@ -36,7 +36,28 @@ type serverResource struct {
 // the cloud itself refuses to create an existing server, a server planned as Stopped is created running and
 // then stopped, and an update moves the power state around the change and sends the password only when it
 // changed. The plan-time rules are the resource's own methods (resource_server_plan.go).
-type serverAPI struct{}
+type serverAPI struct{ serverCalls }
+
+// serverCalls are the client calls of a resource whose objects are servers (flexpg_server and
+// flexpg_read_replica). Its create asks the cloud to create the server only if it does not exist
+// (client.ErrAlreadyExists), so the shape need not look for one first; put replaces the server.
+type serverCalls struct{}
+
+func (serverCalls) find(ctx context.Context, c *client.Client, o object) (*model.Server, error) {
+	return c.GetServer(ctx, o.Name)
+}
+
+func (serverCalls) startCreate(ctx context.Context, c *client.Client, o object, body model.Server) (*model.Operation, error) {
+	return c.PutServer(ctx, o.Name, body, true)
+}
+
+func (serverCalls) put(ctx context.Context, c *client.Client, o object, body model.Server) (*model.Operation, error) {
+	return c.PutServer(ctx, o.Name, body, false)
+}
+
+func (serverCalls) remove(ctx context.Context, c *client.Client, o object) (*model.Operation, error) {
+	return c.DeleteServer(ctx, o.Name)
+}
 
 // The shape finds hooks by type assertion; these make a mistyped one a compile error.
 var (
@@ -60,10 +81,6 @@ func (serverAPI) importObject(id string) (object, error) {
 
 func (serverAPI) timeouts(m *serverResourceModel) timeouts.Value { return m.Timeouts }
 
-func (serverAPI) find(ctx context.Context, c *client.Client, o object) (*model.Server, error) {
-	return c.GetServer(ctx, o.Name)
-}
-
 func (serverAPI) flatten(ctx context.Context, _ object, s *model.Server, m *serverResourceModel, diags *diag.Diagnostics) {
 	diags.Append(flattenServer(ctx, s, m)...)
 }
@@ -80,26 +97,12 @@ func (serverAPI) expand(ctx context.Context, plan, config *serverResourceModel, 
 	return body
 }
 
-// put replaces the server; only update sends it (see putChange), a create goes through startCreate.
-func (serverAPI) put(ctx context.Context, c *client.Client, o object, body model.Server) (*model.Operation, error) {
-	return c.PutServer(ctx, o.Name, body, false)
-}
-
-// startCreate asks the cloud to create the server only if it does not exist (client.ErrAlreadyExists).
-func (serverAPI) startCreate(ctx context.Context, c *client.Client, o object, body model.Server) (*model.Operation, error) {
-	return c.PutServer(ctx, o.Name, body, true)
-}
-
 // finishCreate applies a requested Stopped state once the server exists.
 func (serverAPI) finishCreate(ctx context.Context, c *client.Client, o object, plan *serverResourceModel) error {
 	if plan.State.ValueString() != spec.StateStopped {
 		return nil
 	}
 	return mutate(ctx, c, func() (*model.Operation, error) { return c.StopServer(ctx, o.Name) })
-}
-
-func (serverAPI) remove(ctx context.Context, c *client.Client, o object) (*model.Operation, error) {
-	return c.DeleteServer(ctx, o.Name)
 }
 
 // update starts a stopped server before changing it and stops it after, because the service changes only

@@ -6,9 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
@@ -81,36 +79,8 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	if state != nil && !resp.Diagnostics.HasError() {
-		keepStateWhenUnchanged(req.State, &resp.Plan, &resp.Diagnostics)
+		keepStateWhenUnchanged(req.State, &resp.Plan, spec.ServerFields(), &resp.Diagnostics)
 	}
-}
-
-// keepStateWhenUnchanged plans no change at all when, after the modifiers above, every input equals the
-// state. Terraform marks computed attributes unknown as soon as the proposed plan differs from the state,
-// which it does when the configuration says storage_mb = 65536 and the cloud has grown the disk to 131072.
-// KeepAutoGrownStorage then plans the current size, but the computed attributes (ha_state, ...) would stay
-// unknown and show a spurious update; with nothing the user controls changing, nothing the cloud computes
-// changes either.
-func keepStateWhenUnchanged(state tfsdk.State, plan *tfsdk.Plan, diags *diag.Diagnostics) {
-	var planned, current map[string]tftypes.Value
-	if err := plan.Raw.As(&planned); err != nil {
-		diags.AddError("Unexpected Plan Shape", "This is a bug in the provider; please report it: "+err.Error())
-		return
-	}
-	if err := state.Raw.As(&current); err != nil {
-		diags.AddError("Unexpected State Shape", "This is a bug in the provider; please report it: "+err.Error())
-		return
-	}
-	inputs := []string{"timeouts"}
-	for _, f := range spec.ServerFields().Fields {
-		inputs = append(inputs, f.Attribute)
-	}
-	for _, name := range inputs {
-		if !planned[name].Equal(current[name]) {
-			return
-		}
-	}
-	plan.Raw = state.Raw.Copy()
 }
 
 // planStorageTier makes an unset storage_tier follow storage_mb: the current tier while the size stays, the
@@ -153,28 +123,9 @@ func planPublicNetworkAccess(config serverResourceModel, state *serverResourceMo
 }
 
 // checkServerUpdate runs the update rules (storage only grows, among others) unless the plan replaces the
-// server anyway: a change to an immutable field (or one not known yet, which Terraform plans as a
-// replacement) makes the rest irrelevant, since a new server is created.
+// server anyway (reportUnlessReplacing).
 func checkServerUpdate(ctx context.Context, state, plan serverResourceModel, diags *diag.Diagnostics) {
 	old, _ := serverConfig(ctx, state, types.StringNull())
 	desired, unknown := serverConfig(ctx, plan, types.StringNull())
-	errs := spec.ValidateServerUpdate(old, desired).Without(unknown...)
-
-	replacing := false
-	for _, attr := range unknown {
-		if f, ok := spec.ServerFields().Lookup(attr); ok && f.Immutable {
-			replacing = true
-		}
-	}
-	var rest spec.FieldErrors
-	for _, e := range errs {
-		if e.Rule.Kind().PlansReplacement() {
-			replacing = true
-			continue
-		}
-		rest = append(rest, e)
-	}
-	if !replacing {
-		addFieldErrors(diags, rest)
-	}
+	reportUnlessReplacing(diags, spec.ValidateServerUpdate(old, desired), unknown, spec.ServerFields())
 }

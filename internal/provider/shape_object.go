@@ -38,8 +38,12 @@ func childObject(kind, noun, id, name string, parent parentRef) object {
 		ID: id, Name: name, Parent: parent}
 }
 
-func serverParent(server string) parentRef {
-	return parentRef{Attribute: "server_id", ID: spec.ServerID(server), Name: server, Noun: "server"}
+func serverParent(server string) parentRef { return serverParentAt("server_id", server) }
+
+// serverParentAt is the server a child lives under, named by the child's attribute attribute (a virtual
+// endpoint's source_server_id).
+func serverParentAt(attribute, server string) parentRef {
+	return parentRef{Attribute: attribute, ID: spec.ServerID(server), Name: server, Noun: "server"}
 }
 
 func virtualNetworkParent(vnet string) parentRef {

@@ -8,15 +8,21 @@ package spec
 func ValidateServerUpdate(old, new ServerConfig) FieldErrors {
 	o, n := old.WithDefaults(), new.WithDefaults()
 	errs := serverFields.immutableChanges(o, n)
-	if n.StorageMB < o.StorageMB {
-		errs.Add(NewFieldError("storage_mb", KindNoShrink,
-			"cannot decrease: the server has %d MB and shrinking storage is not supported; got %d (set storage_mb to %d or more)",
-			o.StorageMB, n.StorageMB, o.StorageMB))
-	}
+	errs.Add(validateNoShrink(o.StorageMB, n.StorageMB))
 	if compareVersions(n.Version, o.Version) < 0 {
 		errs.Add(NewFieldError("version", KindNoDowngrade,
 			"cannot be downgraded from %s to %s: a major version can only be upgraded in place; downgrading requires replacing the server",
 			o.Version, n.Version))
 	}
 	return errs
+}
+
+// validateNoShrink is the rule that storage only grows, for a server and a read replica alike.
+func validateNoShrink(oldMB, newMB int64) *FieldError {
+	if newMB >= oldMB {
+		return nil
+	}
+	return NewFieldError("storage_mb", KindNoShrink,
+		"cannot decrease: the server has %d MB and shrinking storage is not supported; got %d (set storage_mb to %d or more)",
+		oldMB, newMB, oldMB)
 }
