@@ -86,3 +86,21 @@ func (u *unknownFields) str(field string, v types.String) string {
 	}
 	return v.ValueString()
 }
+
+// num is str for numbers.
+func (u *unknownFields) num(field string, v types.Int64) int64 {
+	if v.IsUnknown() {
+		*u = append(*u, field)
+	}
+	return v.ValueInt64()
+}
+
+// required adds the required attributes the configuration leaves null: Terraform reports a missing required
+// argument itself, and spec's "is required" would say it again.
+func (u *unknownFields) required(attrs map[string]types.String) {
+	for field, v := range attrs {
+		if v.IsNull() {
+			*u = append(*u, field)
+		}
+	}
+}

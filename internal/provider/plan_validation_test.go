@@ -27,14 +27,14 @@ import (
 // must fail at plan time, on the attribute that breaks the rule (the source line Terraform quotes), with
 // the rule's message.
 
+// planErrorCase is a configuration that must fail at plan time. want matches the error output; the
+// attribute's source line is part of it, which proves the diagnostic is attached to that attribute.
+type planErrorCase struct {
+	name, config, want string
+}
+
 func TestPlanTimeValidation(t *testing.T) {
-	tests := []struct {
-		name   string
-		config string
-		// want matches the error output; the attribute's source line is part of it, which proves the
-		// diagnostic is attached to that attribute.
-		want string
-	}{
+	runPlanErrorCases(t, []planErrorCase{
 		{"bad name", serverHCL(map[string]string{"name": `"Bad_Name"`}, ""),
 			`name\s+= "Bad_Name"[\s\S]*may contain only lowercase letters`},
 		{"unknown location", serverHCL(map[string]string{"location": `"moon"`}, ""),
@@ -101,7 +101,12 @@ func TestPlanTimeValidation(t *testing.T) {
 			`name\s+= "no_such_parameter"[\s\S]*is not a server parameter`},
 		{"database UTF-8 collation with LATIN1", databaseHCL(`charset = "LATIN1"`),
 			`collation en_US.utf8 is a UTF-8 collation and needs charset UTF8`},
-	}
+	})
+}
+
+// runPlanErrorCases plans each case, in parallel, and requires its error.
+func runPlanErrorCases(t *testing.T, tests []planErrorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -164,6 +169,38 @@ resource "flexpg_database" "test" {
 }
 `
 	server := "flexpg_server.test"
+	expectPlan(t, config,
+		plancheck.ExpectResourceAction(server, plancheck.ResourceActionCreate),
+		plancheck.ExpectResourceAction("flexpg_firewall_rule.test", plancheck.ResourceActionCreate),
+		plancheck.ExpectResourceAction("flexpg_server_configuration.test", plancheck.ResourceActionCreate),
+		plancheck.ExpectResourceAction("flexpg_database.test", plancheck.ResourceActionCreate),
+		plancheck.ExpectKnownValue(server, tfjsonpath.New("storage_mb"), knownvalue.Int64Exact(65536)),
+		plancheck.ExpectKnownValue(server, tfjsonpath.New("storage_tier"), knownvalue.StringExact("P6")),
+		plancheck.ExpectKnownValue(server, tfjsonpath.New("version"), knownvalue.StringExact("17")),
+		plancheck.ExpectKnownValue(server, tfjsonpath.New("state"), knownvalue.StringExact("Ready")),
+		plancheck.ExpectKnownValue(server, tfjsonpath.New("backup_retention_days"), knownvalue.Int64Exact(7)),
+		plancheck.ExpectKnownValue(server, tfjsonpath.New("auto_grow_enabled"), knownvalue.Bool(false)),
+		plancheck.ExpectKnownValue(server, tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(true)),
+		plancheck.ExpectKnownValue(server, tfjsonpath.New("maintenance_window").AtSliceIndex(0).AtMapKey("start_minute"), knownvalue.Int64Exact(0)),
+		plancheck.ExpectUnknownValue(server, tfjsonpath.New("fqdn")),
+		plancheck.ExpectUnknownValue(server, tfjsonpath.New("zone")),
+		plancheck.ExpectKnownValue("flexpg_database.test", tfjsonpath.New("collation"), knownvalue.StringExact("en_US.utf8")),
+	)
+}
+
+// TestPlanPrivateServerDefaults checks that a private-access server plans public access off.
+func TestPlanPrivateServerDefaults(t *testing.T) {
+	config := serverHCL(nil, `delegated_subnet_id = "/virtualNetworks/vnet1/subnets/db"
+  private_dns_zone_id = "/privateDnsZones/db.postgres.flexpg.internal"`)
+	expectPlan(t, config,
+		plancheck.ExpectKnownValue("flexpg_server.test", tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(false)),
+		plancheck.ExpectKnownValue("flexpg_server.test", tfjsonpath.New("storage_tier"), knownvalue.StringExact("P4")),
+	)
+}
+
+// expectPlan plans config with no cloud and runs checks on the plan.
+func expectPlan(t *testing.T, config string, checks ...plancheck.PlanCheck) {
+	t.Helper()
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
@@ -171,59 +208,26 @@ resource "flexpg_database" "test" {
 			Config:             config,
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPreRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(server, plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("flexpg_firewall_rule.test", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("flexpg_server_configuration.test", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("flexpg_database.test", plancheck.ResourceActionCreate),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("storage_mb"), knownvalue.Int64Exact(65536)),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("storage_tier"), knownvalue.StringExact("P6")),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("version"), knownvalue.StringExact("17")),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("state"), knownvalue.StringExact("Ready")),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("backup_retention_days"), knownvalue.Int64Exact(7)),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("auto_grow_enabled"), knownvalue.Bool(false)),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(true)),
-					plancheck.ExpectKnownValue(server, tfjsonpath.New("maintenance_window").AtSliceIndex(0).AtMapKey("start_minute"), knownvalue.Int64Exact(0)),
-					plancheck.ExpectUnknownValue(server, tfjsonpath.New("fqdn")),
-					plancheck.ExpectUnknownValue(server, tfjsonpath.New("zone")),
-					plancheck.ExpectKnownValue("flexpg_database.test", tfjsonpath.New("collation"), knownvalue.StringExact("en_US.utf8")),
-				},
-			},
-		}},
-	})
-}
-
-// TestPlanPrivateServerDefaults checks that a private-access server plans public access off.
-func TestPlanPrivateServerDefaults(t *testing.T) {
-	config := serverHCL(nil, `delegated_subnet_id = "/virtualNetworks/vnet1/subnets/db"
-  private_dns_zone_id = "/privateDnsZones/db.postgres.flexpg.internal"`)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:             config,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPreRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue("flexpg_server.test", tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(false)),
-					plancheck.ExpectKnownValue("flexpg_server.test", tfjsonpath.New("storage_tier"), knownvalue.StringExact("P4")),
-				},
-			},
+			ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPreRefresh: checks},
 		}},
 	})
 }
 
 // serverHCL renders a valid Burstable server; overrides replace (or, with "", remove) attributes and extra
-// adds lines. Attributes are sorted so the output is stable.
+// adds lines.
 func serverHCL(overrides map[string]string, extra string) string {
-	attrs := map[string]string{
+	return blockHCL(`resource "flexpg_server" "test"`, map[string]string{
 		"name":                   `"plan-test"`,
 		"location":               `"westeurope"`,
 		"sku_name":               `"B_Standard_B1ms"`,
 		"administrator_login":    `"pgadmin"`,
 		"administrator_password": `"Str0ng-Passw0rd!"`,
-	}
+	}, overrides, extra)
+}
+
+// blockHCL renders a block with the attributes attrs, changed by overrides (a "" value removes one), sorted
+// so the output is stable, followed by the lines extra.
+func blockHCL(header string, attrs, overrides map[string]string, extra string) string {
 	for k, v := range overrides {
 		if v == "" {
 			delete(attrs, k)
@@ -237,7 +241,7 @@ func serverHCL(overrides map[string]string, extra string) string {
 	}
 	sort.Strings(keys)
 	var b strings.Builder
-	b.WriteString("resource \"flexpg_server\" \"test\" {\n")
+	b.WriteString(header + " {\n")
 	for _, k := range keys {
 		fmt.Fprintf(&b, "  %s = %s\n", k, attrs[k])
 	}
@@ -289,18 +293,9 @@ func haTestBlock(mode, standby string) string {
 // so the error must sit on high_availability[0].mode or high_availability[0].standby_availability_zone,
 // never on the block or the resource.
 func TestPlanTimeHAAttributePaths(t *testing.T) {
-	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	typ := schemas.ResourceSchemas["flexpg_server"].ValueType().(tftypes.Object)
+	v := newProtocolValidator(t)
+	typ := v.types["flexpg_server"]
 	haType := typ.AttributeTypes["high_availability"].(tftypes.List)
-	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
 	modePath := tftypes.NewAttributePath().WithAttributeName("high_availability").WithElementKeyInt(0).WithAttributeName("mode")
 	standbyPath := tftypes.NewAttributePath().WithAttributeName("high_availability").WithElementKeyInt(0).WithAttributeName("standby_availability_zone")
 	tests := []struct {
@@ -319,45 +314,85 @@ func TestPlanTimeHAAttributePaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			standby := tftypes.NewValue(tftypes.String, nil)
-			if tt.standby != "" {
-				standby = str(tt.standby)
-			}
-			zone := tftypes.NewValue(tftypes.String, nil)
-			if tt.zone != "" {
-				zone = str(tt.zone)
-			}
-			set := map[string]tftypes.Value{
-				"name": str("plan-test"), "location": str(tt.location), "sku_name": str(tt.sku), "zone": zone,
+			diags := v.validate(t, "flexpg_server", map[string]tftypes.Value{
+				"name": str("plan-test"), "location": str(tt.location), "sku_name": str(tt.sku), "zone": optionalStr(tt.zone),
 				"administrator_login": str("pgadmin"), "administrator_password": str("Str0ng-Passw0rd!"),
 				"high_availability": tftypes.NewValue(haType, []tftypes.Value{tftypes.NewValue(haType.ElementType, map[string]tftypes.Value{
-					"mode": str(tt.mode), "standby_availability_zone": standby,
+					"mode": str(tt.mode), "standby_availability_zone": optionalStr(tt.standby),
 				})}),
 				"maintenance_window": tftypes.NewValue(typ.AttributeTypes["maintenance_window"], []tftypes.Value{}),
-			}
-			values := map[string]tftypes.Value{}
-			for name, at := range typ.AttributeTypes {
-				values[name] = tftypes.NewValue(at, nil)
-				if v, ok := set[name]; ok {
-					values[name] = v
-				}
-			}
-			config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "flexpg_server", Config: &config})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, d := range resp.Diagnostics {
-				if d.Attribute != nil && d.Attribute.Equal(tt.want) && strings.Contains(d.Detail, tt.message) {
-					return
-				}
-				got = append(got, fmt.Sprintf("%v: %s", d.Attribute, d.Detail))
-			}
-			t.Errorf("no error on %v saying %q; got %q", tt.want, tt.message, got)
+			})
+			expectDiagnosticAt(t, diags, tt.want, tt.message)
 		})
 	}
+}
+
+// protocolValidator validates resource configurations through the provider's protocol, as Terraform does.
+type protocolValidator struct {
+	server tfprotov6.ProviderServer
+	types  map[string]tftypes.Object // each resource type's value type
+}
+
+func newProtocolValidator(t *testing.T) protocolValidator {
+	t.Helper()
+	ctx := context.Background()
+	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := protocolValidator{server: server, types: map[string]tftypes.Object{}}
+	for name, s := range schemas.ResourceSchemas {
+		v.types[name] = s.ValueType().(tftypes.Object)
+	}
+	return v
+}
+
+// validate validates a configuration of typeName in which the attributes of set have their values and every
+// other attribute is null, and returns the diagnostics.
+func (v protocolValidator) validate(t *testing.T, typeName string, set map[string]tftypes.Value) []*tfprotov6.Diagnostic {
+	t.Helper()
+	typ := v.types[typeName]
+	values := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(at, nil)
+		if val, ok := set[name]; ok {
+			values[name] = val
+		}
+	}
+	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := v.server.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName, Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Diagnostics
+}
+
+// expectDiagnosticAt requires a diagnostic on the attribute path want whose detail says message.
+func expectDiagnosticAt(t *testing.T, diags []*tfprotov6.Diagnostic, want *tftypes.AttributePath, message string) {
+	t.Helper()
+	var got []string
+	for _, d := range diags {
+		if d.Attribute != nil && d.Attribute.Equal(want) && strings.Contains(d.Detail, message) {
+			return
+		}
+		got = append(got, fmt.Sprintf("%v: %s", d.Attribute, d.Detail))
+	}
+	t.Errorf("no error on %v saying %q; got %q", want, message, got)
+}
+
+func str(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+
+// optionalStr is a string value, or null for "".
+func optionalStr(v string) tftypes.Value {
+	if v == "" {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return str(v)
 }

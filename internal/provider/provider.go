@@ -107,9 +107,11 @@ func (p *flexpgProvider) Resources(_ context.Context) []func() resource.Resource
 		NewFirewallRuleResource,
 		NewPrivateDNSZoneLinkResource,
 		NewPrivateDNSZoneResource,
+		NewReadReplicaResource,
 		NewServerConfigurationResource,
 		NewServerResource,
 		NewSubnetResource,
+		NewVirtualEndpointResource,
 		NewVirtualNetworkResource,
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -110,11 +109,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Earliest time (RFC 3339, UTC) the server can be restored to.",
 				Computed:            true,
 			},
-			"fqdn": schema.StringAttribute{
-				MarkdownDescription: "Fully qualified domain name of the server, `<name>." + spec.DNSSuffix + "`, resolvable inside the cloud.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"fqdn": computedKept("Fully qualified domain name of the server, `<name>." + spec.DNSSuffix + "`, resolvable inside the cloud."),
 			"geo_redundant_backup_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether backups are also kept in the paired region. Defaults to `false`.",
 				Optional:            true,
@@ -125,36 +120,19 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: haStateDescription(),
 				Computed:            true,
 			},
-			"host": schema.StringAttribute{
-				MarkdownDescription: "Host address on this machine that reaches the current primary (`127.0.0.1`); null for private-access servers.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "ID of the server, `/" + spec.CollectionServers + "/<name>`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"host": computedKept("Host address on this machine that reaches the current primary (`127.0.0.1`); null for private-access servers."),
+			"id":   computedKept("ID of the server, `/" + spec.CollectionServers + "/<name>`."),
 			"location": schema.StringAttribute{
 				MarkdownDescription: "Region of the server; " + validators.Location().MarkdownDescription(ctx) + ".",
 				Required:            true,
 				Validators:          []validator.String{validators.Location()},
 			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the server; it is also the first label of its FQDN. Value " +
-					validators.ServerName().MarkdownDescription(ctx) + ".",
-				Required:   true,
-				Validators: []validator.String{validators.ServerName()},
-			},
+			"name": serverNameAttribute(ctx, "Name of the server; it is also the first label of its FQDN."),
 			"point_in_time_restore_time_in_utc": schema.StringAttribute{
 				MarkdownDescription: "Time (RFC 3339) to restore `source_server_id` to, with `create_mode = \"PointInTimeRestore\"`.",
 				Optional:            true,
 			},
-			"port": schema.Int64Attribute{
-				MarkdownDescription: "Port on `host` that reaches the current primary; it stays the same across failovers. Null for private-access servers.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
+			"port": computedKeptPort("Port on `host` that reaches the current primary; it stays the same across failovers. Null for private-access servers."),
 			"private_dns_zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the private DNS zone (`flexpg_private_dns_zone.<name>.id`, `/" +
 					spec.CollectionPrivateDNSZones + "/<zone>`) the server registers its record `<server>.<zone>` in; " +
@@ -237,15 +215,10 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 					planmodifiers.RequiresReplaceOnVersionDowngrade(),
 				},
 			},
-			"zone": schema.StringAttribute{
-				MarkdownDescription: "Availability zone of the primary, one of the region's zones. Unset, the choice " +
-					"is left to the cloud, and whatever it reports is kept (no diff), also after a failover. With " +
-					"high availability it changes only by failing over: the cloud reports the new primary's zone " +
-					"after a failover, and setting it to `standby_zone` is a planned failover.",
-				Optional:      true,
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"zone": optionalKept("Availability zone of the primary, one of the region's zones. Unset, the choice " +
+				"is left to the cloud, and whatever it reports is kept (no diff), also after a failover. With " +
+				"high availability it changes only by failing over: the cloud reports the new primary's zone " +
+				"after a failover, and setting it to `standby_zone` is a planned failover."),
 		},
 		Blocks: map[string]schema.Block{
 			"high_availability": schema.ListNestedBlock{

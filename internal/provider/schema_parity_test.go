@@ -36,6 +36,28 @@ func resourceTables() []struct {
 		{"flexpg_subnet", provider.NewSubnetResource(), spec.SubnetFields()},
 		{"flexpg_private_dns_zone", provider.NewPrivateDNSZoneResource(), spec.PrivateDNSZoneFields()},
 		{"flexpg_private_dns_zone_virtual_network_link", provider.NewPrivateDNSZoneLinkResource(), spec.PrivateDNSZoneLinkFields()},
+		{"flexpg_read_replica", provider.NewReadReplicaResource(), spec.ReplicaFields()},
+		{"flexpg_virtual_endpoint", provider.NewVirtualEndpointResource(), spec.VirtualEndpointFields()},
+	}
+}
+
+// TestEveryResourceHasATable: the parity tests below cover every resource the provider registers.
+func TestEveryResourceHasATable(t *testing.T) {
+	ctx := context.Background()
+	tabled := map[string]bool{}
+	for _, tt := range resourceTables() {
+		tabled[tt.typeName] = true
+	}
+	for _, newResource := range provider.New("test")().Resources(ctx) {
+		resp := &resource.MetadataResponse{}
+		newResource().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: provider.TypeName}, resp)
+		if !tabled[resp.TypeName] {
+			t.Errorf("resource %s has no entry in resourceTables", resp.TypeName)
+		}
+		delete(tabled, resp.TypeName)
+	}
+	for name := range tabled {
+		t.Errorf("resourceTables lists %s, which the provider does not register", name)
 	}
 }
 
@@ -131,12 +153,10 @@ func TestSchemaDriftNoticesASchemaChange(t *testing.T) {
 // TestSchemasAreValid runs the framework's own implementation checks (e.g. write-only attributes carry no
 // plan modifiers, defaults only on computed attributes) on every resource schema.
 func TestSchemasAreValid(t *testing.T) {
-	for _, r := range []resource.Resource{provider.NewServerResource(), provider.NewFirewallRuleResource(),
-		provider.NewServerConfigurationResource(), provider.NewDatabaseResource(), provider.NewVirtualNetworkResource(),
-		provider.NewSubnetResource(), provider.NewPrivateDNSZoneResource(), provider.NewPrivateDNSZoneLinkResource()} {
-		s := resourceSchema(t, r)
+	for _, tt := range resourceTables() {
+		s := resourceSchema(t, tt.resource)
 		if diags := s.ValidateImplementation(context.Background()); diags.HasError() {
-			t.Errorf("%T: %v", r, diags)
+			t.Errorf("%s: %v", tt.typeName, diags)
 		}
 	}
 }

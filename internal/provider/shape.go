@@ -112,6 +112,9 @@ func (s *resourceShape[M, A]) Create(ctx context.Context, req resource.CreateReq
 	if diags.HasError() || !s.absent(ctx, t, diags) {
 		return
 	}
+	if s.completeCreate(ctx, t, &plan, &body, diags); diags.HasError() {
+		return
+	}
 
 	tflog.Info(ctx, "creating "+t.o.Noun, map[string]any{"id": t.o.ID})
 	op, err := startRetryingBusy(ctx, func() (*model.Operation, error) { return s.startCreate(ctx, t, body) })

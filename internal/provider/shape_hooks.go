@@ -23,6 +23,13 @@ type createStarter[A any] interface {
 	startCreate(ctx context.Context, c *client.Client, o object, body A) (*model.Operation, error)
 }
 
+// createCompleter completes the body of a create with what it takes from other objects of the cloud, and
+// reports its own failures: a read replica's auto-grow must equal its source's, so when none is configured
+// the body carries the source's.
+type createCompleter[M, A any] interface {
+	completeCreate(ctx context.Context, c *client.Client, plan *M, body *A, diags *diag.Diagnostics)
+}
+
 // createFinisher finishes a create after its operation: a server planned as Stopped is created running and
 // then stopped. A failure counts as a create the cloud accepted but did not finish.
 type createFinisher[M any] interface {
@@ -52,6 +59,12 @@ func (s *resourceShape[M, A]) startCreate(ctx context.Context, t target, body A)
 		return h.startCreate(ctx, t.c, t.o, body)
 	}
 	return s.api.put(ctx, t.c, t.o, body)
+}
+
+func (s *resourceShape[M, A]) completeCreate(ctx context.Context, t target, plan *M, body *A, diags *diag.Diagnostics) {
+	if h, ok := s.api.(createCompleter[M, A]); ok {
+		h.completeCreate(ctx, t.c, plan, body, diags)
+	}
 }
 
 func (s *resourceShape[M, A]) finishCreate(ctx context.Context, t target, op *model.Operation, plan *M) error {

@@ -41,8 +41,14 @@ func (m keepAutoGrownStorage) PlanModifyInt64(ctx context.Context, req planmodif
 	if req.PlanValue.ValueInt64() >= req.StateValue.ValueInt64() {
 		return
 	}
-	var autoGrow types.Bool
+	var autoGrow, configured types.Bool
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, m.autoGrow, &autoGrow)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, m.autoGrow, &configured)...)
+	if autoGrow.IsUnknown() && configured.IsNull() {
+		// An auto-grow the configuration leaves to the cloud (a read replica's, which is its source's) keeps
+		// its current value (UseStateForUnknown), but modifiers see the plan before any of them ran.
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, m.autoGrow, &autoGrow)...)
+	}
 	if resp.Diagnostics.HasError() || !autoGrow.ValueBool() {
 		return
 	}
