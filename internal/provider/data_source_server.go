@@ -35,7 +35,8 @@ func (d *serverDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 	resp.TypeName = req.ProviderTypeName + "_server"
 }
 
-// Schema mirrors the flexpg_server resource, every attribute computed, without the password attributes.
+// Schema mirrors the flexpg_server resource, every attribute computed, without the password attributes, and
+// adds what only a reader of the server wants: its replication state and lag metrics.
 func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	computed := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
@@ -69,6 +70,12 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"host":     computed("Host address on this machine that reaches the current primary; null for private-access servers."),
 			"id":       computed("ID of the server, `/" + spec.CollectionServers + "/<name>`."),
 			"location": computed("Region of the server."),
+			"max_physical_replication_lag_bytes": schema.Int64Attribute{
+				MarkdownDescription: "On a primary with read replicas, the bytes of WAL between the primary's current " +
+					"position and its most lagging replica (the service's Max Physical Replication Lag), read from " +
+					"PostgreSQL when the data source is read. Null on a server without connected replicas.",
+				Computed: true,
+			},
 			"maintenance_window": schema.ListNestedAttribute{
 				MarkdownDescription: "Custom maintenance window (UTC): one element, or none when the cloud chooses.",
 				Computed:            true,
@@ -91,9 +98,17 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"public_network_access_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the server has a public endpoint.", Computed: true,
 			},
-			"replica_capacity": schema.Int64Attribute{
-				MarkdownDescription: "How many more read replicas the server can have.", Computed: true,
+			"read_replica_lag_seconds": schema.Float64Attribute{
+				MarkdownDescription: "On a read replica, the seconds since the last transaction it replayed was " +
+					"committed on its primary (the service's Read Replica Lag); it also grows while the primary is " +
+					"idle. Null on a server that is not a replica.",
+				Computed: true,
 			},
+			"replica_capacity": schema.Int64Attribute{
+				MarkdownDescription: "How many more read replicas the server can have: none for a Burstable server or a replica.", Computed: true,
+			},
+			"replication_state": computed("On a read replica, the state of its replication; one of " +
+				spec.MarkdownList(spec.ReplicationStates()) + ". Null on a server that replicates from nothing."),
 			"sku_name":         computed("Compute size."),
 			"source_server_id": computed("Source of a restored server, when the cloud reports it."),
 			"standby_zone":     computed("Availability zone of the HA standby (after a failover, the former primary's); null without HA."),
@@ -145,6 +160,11 @@ func (d *serverDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 
+	metrics := readMetrics(ctx, c, name, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
 	// The resource's flattening is the single mapping from the API document; copy its result.
 	var m serverResourceModel
 	resp.Diagnostics.Append(flattenServer(ctx, s, &m)...)
@@ -166,12 +186,15 @@ func (d *serverDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		ID:                          m.ID,
 		Location:                    m.Location,
 		MaintenanceWindow:           m.MaintenanceWindow,
+		MaxPhysicalReplicationLag:   metrics.lagBytes,
 		Name:                        m.Name,
 		PointInTimeRestoreTimeInUTC: stringOrNull(s.PointInTimeRestoreTimeInUTC),
 		Port:                        m.Port,
 		PrivateDNSZoneID:            m.PrivateDNSZoneID,
 		PublicNetworkAccessEnabled:  m.PublicNetworkAccessEnabled,
+		ReadReplicaLagSeconds:       metrics.lagSeconds,
 		ReplicaCapacity:             m.ReplicaCapacity,
+		ReplicationState:            stringOrNull(s.ReplicationState),
 		SKUName:                     m.SKUName,
 		SourceServerID:              stringOrNull(s.SourceServerID),
 		StandbyZone:                 m.StandbyZone,
@@ -204,12 +227,15 @@ type serverDataSourceModel struct {
 	ID                          types.String   `tfsdk:"id"`
 	Location                    types.String   `tfsdk:"location"`
 	MaintenanceWindow           types.List     `tfsdk:"maintenance_window"` // at most one maintenanceWindowModel
+	MaxPhysicalReplicationLag   types.Int64    `tfsdk:"max_physical_replication_lag_bytes"`
 	Name                        types.String   `tfsdk:"name"`
 	PointInTimeRestoreTimeInUTC types.String   `tfsdk:"point_in_time_restore_time_in_utc"`
 	Port                        types.Int64    `tfsdk:"port"`
 	PrivateDNSZoneID            types.String   `tfsdk:"private_dns_zone_id"`
 	PublicNetworkAccessEnabled  types.Bool     `tfsdk:"public_network_access_enabled"`
+	ReadReplicaLagSeconds       types.Float64  `tfsdk:"read_replica_lag_seconds"`
 	ReplicaCapacity             types.Int64    `tfsdk:"replica_capacity"`
+	ReplicationState            types.String   `tfsdk:"replication_state"`
 	SKUName                     types.String   `tfsdk:"sku_name"`
 	SourceServerID              types.String   `tfsdk:"source_server_id"`
 	StandbyZone                 types.String   `tfsdk:"standby_zone"`
