@@ -12,7 +12,10 @@ import (
 func (c *Controller) planServerStart(op store.Operation) (plan, error) {
 	name := op.Server
 	return plan{
-		steps: []step{{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }}},
+		steps: []step{
+			{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }},
+			{"dropStaleSlots", func(ctx context.Context, r *run) error { return c.dropStaleSlots(ctx, name) }},
+		},
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) { markRunning(s) })
 		},
