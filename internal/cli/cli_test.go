@@ -30,7 +30,7 @@ func TestUsage(t *testing.T) {
 func TestBadArguments(t *testing.T) {
 	t.Setenv("FLEXPG_ENDPOINT", "http://127.0.0.1:1") // never contacted: argument errors come first
 	for _, args := range [][]string{{"server"}, {"server", "show"}, {"server", "show", "a", "b"}, {"images", "push"},
-		{"server", "failover", "a"}, {"server", "failover", "--planned", "--forced", "a"},
+		{"server", "failover", "a"}, {"server", "metrics"}, {"server", "endpoints", "a", "b"}, {"server", "failover", "--planned", "--forced", "a"},
 		{"fault"}, {"fault", "explode", "a"}, {"fault", "kill"}, {"fault", "zone-down", "westeurope"}} {
 		code, _, errOut := runCLI(args...)
 		if code != 2 {

@@ -67,7 +67,7 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 
 func cmdServer(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usagef("server needs a verb: list, show, restart, stop, start, failover")
+		return usagef("server needs a verb: " + serverVerbs)
 	}
 	verb, rest := args[0], args[1:]
 	c, err := connect(ctx)
@@ -80,6 +80,7 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "server "+verb)
 	planned := fs.Bool("planned", false, "failover: wait for the standby to catch up, then switch (loses nothing)")
 	forced := fs.Bool("forced", false, "failover: stop the primary at once, then promote the standby")
+	asJSON := fs.Bool("json", false, "metrics: print the JSON document instead of a table")
 	name, err := oneArg(fs, rest, "server name")
 	if err != nil {
 		return err
@@ -99,6 +100,10 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 		return wait(ctx, e, c, name, "stop")(c.StopServer(ctx, name))
 	case "start":
 		return wait(ctx, e, c, name, "start")(c.StartServer(ctx, name))
+	case "metrics":
+		return showMetrics(ctx, e, c, name, *asJSON)
+	case "endpoints":
+		return listEndpoints(ctx, e, c, name)
 	case "failover":
 		if *planned == *forced {
 			return usagef("server failover needs exactly one of --planned or --forced")
@@ -109,8 +114,11 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 		}
 		return wait(ctx, e, c, name, mode+" failover")(c.FailoverServer(ctx, name, mode))
 	}
-	return usagef("unknown server verb %q: use list, show, restart, stop, start, failover", verb)
+	return usagef("unknown server verb %q: use %s", verb, serverVerbs)
 }
+
+// serverVerbs lists the verbs of `cloud server`.
+const serverVerbs = "list, show, metrics, endpoints, restart, stop, start, failover"
 
 // wait prints the operation's progress until it finishes.
 func wait(ctx context.Context, e *env, c *client.Client, name, what string) func(*model.Operation, error) error {

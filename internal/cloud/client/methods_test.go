@@ -31,6 +31,13 @@ func TestMethods(t *testing.T) {
 	cfg := model.Configuration{Name: "work_mem", Value: "8192", DefaultValue: "4096", Source: "user-override",
 		IsDynamicConfig: true}
 	db := model.Database{Name: "app", ServerName: "db1", Charset: "UTF8", Collation: "en_US.utf8"}
+	endpoint := model.VirtualEndpoint{ID: "/flexibleServers/db1/virtualEndpoints/app", Name: "app",
+		SourceServerID: "/flexibleServers/db1", ReplicaServerID: "/flexibleServers/db2", Type: "ReadWrite",
+		WriterServerID: "/flexibleServers/db1", ReaderServerID: "/flexibleServers/db2",
+		WriterFQDN: "app.writer.postgres.flexpg.internal", ReaderFQDN: "app.reader.postgres.flexpg.internal",
+		WriterHost: "127.0.0.1", WriterPort: 50010, ReaderHost: "127.0.0.1", ReaderPort: 50011, ProvisioningState: "Succeeded"}
+	lagBytes, lagSeconds := int64(4096), 1.5
+	metrics := model.Metrics{MaxPhysicalReplicationLagBytes: &lagBytes, ReadReplicaLagSeconds: &lagSeconds, ReplicationState: "Active"}
 
 	tests := []struct {
 		name       string
@@ -227,6 +234,46 @@ func TestMethods(t *testing.T) {
 			reply: runningOp("op-12", "database.delete"), want: runningOp("op-12", "database.delete"),
 		},
 		{
+			name:   "ListVirtualEndpoints",
+			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.ListVirtualEndpoints(ctx, "db1") },
+			method: "GET", path: "/v1/flexibleServers/db1/virtualEndpoints", status: 200,
+			reply: map[string]any{"value": []model.VirtualEndpoint{endpoint}}, want: []model.VirtualEndpoint{endpoint},
+		},
+		{
+			name: "GetVirtualEndpoint",
+			call: func(ctx context.Context, c *client.Client) (any, error) {
+				return c.GetVirtualEndpoint(ctx, "db1", "app")
+			},
+			method: "GET", path: "/v1/flexibleServers/db1/virtualEndpoints/app", status: 200, reply: endpoint, want: &endpoint,
+		},
+		{
+			name: "PutVirtualEndpoint",
+			call: func(ctx context.Context, c *client.Client) (any, error) {
+				return c.PutVirtualEndpoint(ctx, "db1", model.VirtualEndpoint{Name: "app", ReplicaServerID: "/flexibleServers/db2", Type: "ReadWrite"})
+			},
+			method: "PUT", path: "/v1/flexibleServers/db1/virtualEndpoints/app", status: 202,
+			wantBody: map[string]any{"name": "app", "replica_server_id": "/flexibleServers/db2", "type": "ReadWrite"},
+			reply:    runningOp("op-13", "virtualEndpoint.put"), want: runningOp("op-13", "virtualEndpoint.put"),
+		},
+		{
+			name: "DeleteVirtualEndpoint",
+			call: func(ctx context.Context, c *client.Client) (any, error) {
+				return c.DeleteVirtualEndpoint(ctx, "db1", "app")
+			},
+			method: "DELETE", path: "/v1/flexibleServers/db1/virtualEndpoints/app", status: 202,
+			reply: runningOp("op-14", "virtualEndpoint.delete"), want: runningOp("op-14", "virtualEndpoint.delete"),
+		},
+		{
+			name:   "GetServerMetrics",
+			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.GetServerMetrics(ctx, "db1") },
+			method: "GET", path: "/v1/flexibleServers/db1/metrics", status: 200, reply: metrics, want: &metrics,
+		},
+		{
+			name:   "GetServerMetrics of a primary without replicas",
+			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.GetServerMetrics(ctx, "db1") },
+			method: "GET", path: "/v1/flexibleServers/db1/metrics", status: 200, reply: map[string]any{}, want: &model.Metrics{},
+		},
+		{
 			name:   "GetCACertificate",
 			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.GetCACertificate(ctx) },
 			method: "GET", path: "/v1/caCertificate", status: 200,
@@ -380,6 +427,9 @@ func TestEmptyNameRefused(t *testing.T) {
 		"DeleteServer":       func() error { _, err := c.DeleteServer(ctx, ""); return err },
 		"PutFirewallRule":    func() error { _, err := c.PutFirewallRule(ctx, "db1", model.FirewallRule{}); return err },
 		"ListDatabases":      func() error { _, err := c.ListDatabases(ctx, ""); return err },
+		"GetVirtualEndpoint": func() error { _, err := c.GetVirtualEndpoint(ctx, "db1", ""); return err },
+		"PutVirtualEndpoint": func() error { _, err := c.PutVirtualEndpoint(ctx, "", model.VirtualEndpoint{Name: "app"}); return err },
+		"GetServerMetrics":   func() error { _, err := c.GetServerMetrics(ctx, ""); return err },
 		"GetOperation":       func() error { _, err := c.GetOperation(ctx, ""); return err },
 		"ResetConfiguration": func() error { _, err := c.ResetConfiguration(ctx, "db1", ""); return err },
 	}

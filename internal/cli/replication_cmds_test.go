@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+)
+
+// fakeReplicationCloud answers the metrics and virtual-endpoint routes of servers p1 (a primary with one
+// public virtual endpoint) and r1 (a replica), and 404 for anything else.
+func fakeReplicationCloud(t *testing.T) {
+	t.Helper()
+	lag, seconds := int64(8192), 0.25
+	answers := map[string]any{
+		"/v1/flexibleServers/p1/metrics": model.Metrics{MaxPhysicalReplicationLagBytes: &lag},
+		"/v1/flexibleServers/r1/metrics": model.Metrics{ReadReplicaLagSeconds: &seconds, ReplicationState: "Active"},
+		"/v1/flexibleServers/p1/virtualEndpoints": map[string]any{"value": []model.VirtualEndpoint{{
+			Name: "app", Type: "ReadWrite", WriterServerID: "/flexibleServers/p1", ReaderServerID: "/flexibleServers/r1",
+			WriterFQDN: "app.writer.postgres.flexpg.internal", ReaderFQDN: "app.reader.postgres.flexpg.internal",
+			WriterHost: "127.0.0.1", WriterPort: 50010, ReaderHost: "127.0.0.1", ReaderPort: 50011,
+		}}},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		a, ok := answers[r.URL.Path]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			_ = json.NewEncoder(w).Encode(model.ErrorResponse{Error: model.Error{Code: model.CodeNotFound, Message: "server x not found"}})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(a)
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("FLEXPG_ENDPOINT", srv.URL)
+	t.Setenv("FLEXPG_TOKEN", "t")
+}
+
+func TestServerMetrics(t *testing.T) {
+	fakeReplicationCloud(t)
+	tests := []struct {
+		args []string
+		want []string // each a line of the output, spaces collapsed
+	}{
+		{[]string{"server", "metrics", "p1"}, []string{"max_physical_replication_lag_bytes 8192", "read_replica_lag_seconds -", "replication_state -"}},
+		{[]string{"server", "metrics", "r1"}, []string{"max_physical_replication_lag_bytes -", "read_replica_lag_seconds 0.250", "replication_state Active"}},
+		{[]string{"server", "metrics", "-json", "r1"}, []string{`"read_replica_lag_seconds": 0.25,`, `"replication_state": "Active"`}},
+		{[]string{"server", "endpoints", "p1"}, []string{
+			"app writer app.writer.postgres.flexpg.internal /flexibleServers/p1 127.0.0.1:50010",
+			"app reader app.reader.postgres.flexpg.internal /flexibleServers/r1 127.0.0.1:50011",
+		}},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(tt.args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", tt.args, code, errOut)
+			continue
+		}
+		lines := map[string]bool{}
+		for _, l := range strings.Split(out, "\n") {
+			lines[strings.Join(strings.Fields(l), " ")] = true
+		}
+		for _, w := range tt.want {
+			if !lines[w] {
+				t.Errorf("%v: no line %q in:\n%s", tt.args, w, out)
+			}
+		}
+	}
+	if code, _, errOut := runCLI("server", "metrics", "nope"); code != 1 || !strings.Contains(errOut, "not found") {
+		t.Errorf("metrics of a missing server: exit %d, %s", code, errOut)
+	}
+}
