@@ -61,9 +61,6 @@ func RecoveryParameters() []string {
 		"max_wal_senders", "max_worker_processes"}
 }
 
-// IsRecoveryParameter reports whether name is one of RecoveryParameters.
-func IsRecoveryParameter(name string) bool { return slices.Contains(RecoveryParameters(), name) }
-
 // ReplicaConfig is the desired configuration of a flexpg_read_replica. Empty values are inherited from the
 // source at creation: Location, SKUName, StorageMB, and AutoGrow when nil; a private source's subnet and
 // DNS zone when the replica is in the source's region.

@@ -75,6 +75,7 @@ func (a *API) createReplica(tx *store.Tx, req model.Server) (store.Operation, er
 	}
 	errs := spec.ValidateReplicaSource(spec.ReplicaSource{Name: src.Spec.Name, SKUName: src.Spec.SKUName,
 		IsReplica: src.IsReplica(), Replicas: len(replicas)})
+	errs.Add(spec.ValidateReplicaCreateRole(req.ReplicationRole))
 	desired, netErrs := inheritFromSource(src.Spec, req)
 	errs.AddAll(netErrs)
 	errs.AddAll(spec.ValidateReplicaSize(spec.Size{SKUName: src.Spec.SKUName, StorageMB: src.Spec.StorageMB}, src.Spec.AutoGrowEnabled,
@@ -360,4 +361,66 @@ func (a *API) serverMetrics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, m)
+}
+
+// checkAgainstReplicas applies the rules a primary's change must keep with its read replicas: it never
+// outgrows the smallest (scale the replicas up first, seed 004), it keeps no high availability while it is
+// a replica itself (the old primary after a promotion to primary server), and a replica stops only after
+// its primary.
+func checkAgainstReplicas(tx *store.Tx, existing store.Server, desired model.Server) error {
+	if existing.IsReplica() {
+		if desired.HighAvailability != nil {
+			return spec.FieldErrors{spec.NewFieldError("high_availability", spec.KindUnsupported,
+				"cannot be enabled on %s while it is a read replica of %s (high availability is not available on replicas)",
+				existing.Spec.Name, existing.Replication.Upstream)}
+		}
+		if desired.State == spec.StateStopped && existing.Spec.State != spec.StateStopped {
+			if err := checkStopOrder(tx, existing); err != nil {
+				return err
+			}
+		}
+	}
+	replicas, err := tx.ReplicasOf(existing.Spec.Name)
+	if err != nil || len(replicas) == 0 {
+		return err
+	}
+	sizes := map[string]spec.Size{}
+	for _, r := range replicas {
+		sizes[r.Spec.Name] = spec.Size{SKUName: r.Spec.SKUName, StorageMB: r.Spec.StorageMB}
+	}
+	if errs := spec.ValidatePrimaryScale(spec.Size{SKUName: desired.SKUName, StorageMB: desired.StorageMB}, sizes); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// checkStopOrder: a replica stops only once its primary is stopped (seed 004, power operations).
+func checkStopOrder(tx *store.Tx, replica store.Server) error {
+	up, err := tx.GetServer(replica.Replication.Upstream)
+	if err != nil || up.Phase == store.PhaseStopped {
+		return nil
+	}
+	return conflictf("read replica %s can only be stopped after its primary %s: stop %s first (Terraform does when both change, since the replica depends on it)",
+		replica.Spec.Name, up.Spec.Name, up.Spec.Name)
+}
+
+// holdStoppedReplicas holds the stopped replicas of a primary that is asked to start: the start starts them
+// first, since the service starts replicas before their primary (seed 004, power operations).
+func holdStoppedReplicas(tx *store.Tx, primary store.Server, op *store.Operation) error {
+	replicas, err := tx.ReplicasOf(primary.Spec.Name)
+	if err != nil {
+		return err
+	}
+	for _, r := range replicas {
+		if r.Phase != store.PhaseStopped {
+			continue
+		}
+		if err := checkIdle(tx, r); err != nil {
+			return err
+		}
+		if err := tx.HoldPartner(r, op, store.PhaseStarting); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -159,6 +159,9 @@ func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Se
 	if err := checkHAChange(existing, desired); err != nil {
 		return store.Operation{}, err
 	}
+	if err := checkAgainstReplicas(tx, existing, desired); err != nil {
+		return store.Operation{}, err
+	}
 	failover, err := zoneSwap(existing, desired)
 	if err != nil {
 		return store.Operation{}, err
@@ -290,15 +293,24 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 		notFound(w, "unknown server action %q: use start, stop, restart or failover", action)
 		return
 	}
-	a.holdServer(w, name, kind, func(s store.Server) ([]byte, string, error) {
+	a.holdServer(w, name, kind, func(tx *store.Tx, s store.Server, op *store.Operation) ([]byte, string, error) {
 		phase, err := actionPhase(s, action)
+		if err != nil {
+			return nil, "", err
+		}
+		switch {
+		case action == "stop" && s.IsReplica():
+			err = checkStopOrder(tx, s)
+		case action == "start":
+			err = holdStoppedReplicas(tx, s, op)
+		}
 		return nil, phase, err
 	})
 }
 
 // holdServer starts an operation of kind on an idle server: decide checks the server's state and returns the
 // operation's payload and the phase to show meanwhile; the hold and the operation are stored together.
-func (a *API) holdServer(w http.ResponseWriter, name, kind string, decide func(store.Server) ([]byte, string, error)) {
+func (a *API) holdServer(w http.ResponseWriter, name, kind string, decide func(*store.Tx, store.Server, *store.Operation) ([]byte, string, error)) {
 	var op store.Operation
 	err := a.cfg.Store.Update(func(tx *store.Tx) error {
 		s, err := serverFor(tx, name)
@@ -308,19 +320,15 @@ func (a *API) holdServer(w http.ResponseWriter, name, kind string, decide func(s
 		if err := checkIdle(tx, s); err != nil {
 			return err
 		}
-		payload, phase, err := decide(s)
+		op = a.cfg.Ops.NewOperation(kind, spec.ServerID(name), name, nil)
+		payload, phase, err := decide(tx, s, &op)
 		if err != nil {
 			return err
 		}
-		op = a.cfg.Ops.NewOperation(kind, spec.ServerID(name), name, payload)
+		op.Payload = payload
 		return tx.HoldServer(s, op, phase)
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	a.cfg.Ops.Launch(op)
-	accepted(w, op)
+	a.launch(w, op, err)
 }
 
 // actionPhase checks that the action fits the server's state (as the service does: restart and stop need a

@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -233,4 +234,169 @@ func waitRows(t *testing.T, conn cloudtest.Conn, want int) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// endpointDSN is a DSN for a virtual endpoint's host port, as the admin.
+func endpointDSN(t *testing.T, admin cloudtest.Conn, port int) string {
+	t.Helper()
+	return writerDSN(t, throughEndpoint(admin, "", port))
+}
+
+// throughEndpoint is admin's connection to a virtual endpoint's name and host port (admin's server record
+// is shared, so it is copied, not changed).
+func throughEndpoint(admin cloudtest.Conn, fqdn string, port int) cloudtest.Conn {
+	srv := *admin.Server
+	srv.Port = port
+	if fqdn != "" {
+		srv.FQDN = fqdn
+	}
+	admin.Server = &srv
+	return admin
+}
+
+// TestPromoteToPrimaryPlanned (BAR-R1, seed 004's virtual endpoint table): a primary, its replica and a
+// virtual endpoint whose reader targets the replica. 16 writers with a ledger write through the writer
+// endpoint while the replica is promoted to primary server (planned): no acknowledged commit is lost,
+// never two servers acknowledge writes, the writer endpoint moves to the promoted server and the reader to
+// the old primary, which streams from the promoted server and refuses writes.
+func TestPromoteToPrimaryPlanned(t *testing.T) {
+	needDocker(t)
+	cloud, c := startCloud(t)
+	ctx := context.Background()
+	do := waiter(t, c)
+	primary := gpServer(t, c, "it-pp-a")
+	do(putReplica(ctx, c, "it-pp-b", "it-pp-a"))
+	do(c.PutVirtualEndpoint(ctx, "it-pp-a", model.VirtualEndpoint{Name: "it-pp-ve", ReplicaServerID: spec.ServerID("it-pp-b")}))
+	ve, err := c.GetVirtualEndpoint(ctx, "it-pp-a", "it-pp-ve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ve.WriterFQDN != "it-pp-ve.writer.postgres.flexpg.internal" || ve.ReaderFQDN != "it-pp-ve.reader.postgres.flexpg.internal" ||
+		ve.WriterPort == 0 || ve.ReaderPort == 0 || ve.WriterServerID != spec.ServerID("it-pp-a") || ve.ReaderServerID != spec.ServerID("it-pp-b") {
+		t.Fatalf("virtual endpoint %+v", ve)
+	}
+	writer := throughEndpoint(primary, ve.WriterFQDN, ve.WriterPort)
+	reader := throughEndpoint(primary, ve.ReaderFQDN, ve.ReaderPort)
+	t.Run("before: the writer writes, the reader refuses writes with 25006", func(t *testing.T) {
+		if err := writer.Exec(ctx, "create table through(n int); insert into through values (1)"); err != nil {
+			t.Fatal(err)
+		}
+		if code := pgCode(reader.Exec(ctx, "insert into through values (2)")); code != "25006" {
+			t.Fatalf("write through the reader: SQLSTATE %q; want 25006", code)
+		}
+	})
+	t.Run("the reader enforces its target's firewall", func(t *testing.T) {
+		do(c.DeleteFirewallRule(ctx, "it-pp-b", "local"))
+		if _, err := reader.QueryString(ctx, "select 1"); err == nil {
+			t.Fatal("the reader let the test in with no firewall rule on its target")
+		}
+		do(c.PutFirewallRule(ctx, "it-pp-b", model.FirewallRule{Name: "local", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"}))
+		if _, err := reader.QueryString(ctx, "select 1"); err != nil {
+			t.Fatalf("the reader with the rule back: %v", err)
+		}
+	})
+
+	l, err := ledger.Run(ctx, ledger.Config{DSN: endpointDSN(t, primary, ve.WriterPort), Writers: 16, Rate: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgmt := managementDSNs(t, cloud.Home)
+	instances := map[string]string{}
+	for _, s := range []string{"it-pp-a", "it-pp-b"} {
+		for in, dsn := range mgmt(t, cloud, s) {
+			instances[s+"/"+in] = dsn
+		}
+	}
+	sampler, err := ledger.StartSampler(ctx, ledger.SamplerConfig{Instances: instances, ProbeWrite: true, Clock: l.Clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cloudtest.Eventually(ctx, time.Minute, func() error {
+		if n := len(l.Attempts()); n < 300 {
+			return fmt.Errorf("%d attempts so far", n)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	l.MarkFault("promote")
+	promoted := promote(t, cloud, c, "it-pp-b", spec.ReplicationRolePrimary, spec.PromoteOptionPlanned)
+	// Writes flow again through the writer endpoint before the run ends.
+	acked := func() int {
+		n := 0
+		for _, a := range l.Attempts() {
+			if a.Outcome == ledger.Acked {
+				n++
+			}
+		}
+		return n
+	}
+	after := acked()
+	if _, err := cloudtest.Eventually(ctx, time.Minute, func() error {
+		if n := acked(); n < after+200 {
+			return fmt.Errorf("%d acked since the promotion", n-after)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sampler.Stop()
+	stopCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := l.Stop(stopCtx); err != nil {
+		t.Fatal(err)
+	}
+	dsn := endpointDSN(t, primary, ve.WriterPort)
+	if _, err := l.Resolve(ctx, dsn); err != nil {
+		t.Fatal(err)
+	}
+	r, err := l.Check(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("through the writer endpoint:\n%s", r.Summary())
+	if !r.OK() || r.Acked == 0 {
+		t.Fatalf("planned promotion to primary: %d lost, %d phantom, %d duplicate of %d acked", len(r.Lost), len(r.Phantom), len(r.Duplicates), r.Acked)
+	}
+	if two := sampler.TwoWriters(); len(two) > 0 {
+		t.Fatalf("two servers acknowledged writes at once: %v", two)
+	}
+	if promoted.LastPromotion.LagBytes != 0 {
+		t.Errorf("planned promotion reports lag %d", promoted.LastPromotion.LagBytes)
+	}
+
+	t.Run("roles swapped, endpoints moved as seed 004's table says", func(t *testing.T) {
+		a, errA := c.GetServer(ctx, "it-pp-a")
+		b, errB := c.GetServer(ctx, "it-pp-b")
+		if errA != nil || errB != nil || a.ReplicaOf != spec.ServerID("it-pp-b") || a.ReplicationState != spec.ReplicationStateActive ||
+			b.ReplicaOf != "" || !slices.Equal(b.Replicas, []string{spec.ServerID("it-pp-a")}) {
+			t.Fatalf("a %+v (%v)\nb %+v (%v)", a, errA, b, errB)
+		}
+		ve, err := c.GetVirtualEndpoint(ctx, "it-pp-a", "it-pp-ve")
+		if err != nil || ve.WriterServerID != spec.ServerID("it-pp-b") || ve.ReaderServerID != spec.ServerID("it-pp-a") ||
+			ve.SourceServerID != spec.ServerID("it-pp-a") || ve.ReplicaServerID != spec.ServerID("it-pp-b") {
+			t.Fatalf("virtual endpoint after the promotion %+v %v", ve, err)
+		}
+	})
+	t.Run("the old primary streams from the promoted server and refuses writes", func(t *testing.T) {
+		if err := writer.Exec(ctx, "insert into through values (3)"); err != nil {
+			t.Fatal(err)
+		}
+		old := serverConn(t, c, "it-pp-a")
+		if _, err := cloudtest.Eventually(ctx, 10*time.Second, func() error {
+			n, err := old.QueryString(ctx, "select count(*)::text from through where n = 3")
+			if err == nil && n != "1" {
+				err = errors.New("the row written on the new primary is not on the old one yet")
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if code := pgCode(reader.Exec(ctx, "insert into through values (4)")); code != "25006" {
+			t.Fatalf("write through the reader (now the old primary): SQLSTATE %q; want 25006", code)
+		}
+		if code := pgCode(old.Exec(ctx, "insert into through values (5)")); code != "25006" {
+			t.Fatalf("write on the old primary: SQLSTATE %q; want 25006", code)
+		}
+	})
 }

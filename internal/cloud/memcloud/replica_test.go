@@ -170,3 +170,65 @@ func TestReplicaRecoveryParameters(t *testing.T) {
 		t.Fatalf("reset on the replica below the primary: %v", err)
 	}
 }
+
+// TestReplicaPowerOrder: a replica stops only after its primary (enforced), and a primary's start starts
+// its stopped replicas first (ordered by the cloud), as seed 004's power operations say.
+func TestReplicaPowerOrder(t *testing.T) {
+	t.Parallel()
+	c, ctx := withServer(t, gp)
+	if err := replicaOf(ctx, c, "rep1", "demo", nil); err != nil {
+		t.Fatal(err)
+	}
+	do := func(op *model.Operation, err error) error { _, err = c.Client().Do(ctx, op, err, nil); return err }
+	err := do(c.Client().StopServer(ctx, "rep1"))
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 409 || !strings.Contains(apiErr.Message, "after its primary demo") {
+		t.Fatalf("stop of a replica whose primary runs: %v", err)
+	}
+	if err := do(c.Client().StopServer(ctx, "demo")); err != nil {
+		t.Fatal(err)
+	}
+	if err := do(c.Client().StopServer(ctx, "rep1")); err != nil {
+		t.Fatalf("stop of the replica after its primary: %v", err)
+	}
+	if err := do(c.Client().StartServer(ctx, "demo")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"demo", "rep1"} {
+		s, err := c.Client().GetServer(ctx, name)
+		if err != nil || s.State != spec.StateReady {
+			t.Fatalf("%s after the primary's start: %v %v", name, s.State, err)
+		}
+	}
+}
+
+// TestPrimaryScalesAfterItsReplicas: a primary may not outgrow a replica; the replica scales up first.
+func TestPrimaryScalesAfterItsReplicas(t *testing.T) {
+	t.Parallel()
+	c, ctx := withServer(t, gp)
+	if err := replicaOf(ctx, c, "rep1", "demo", nil); err != nil {
+		t.Fatal(err)
+	}
+	scale := func(name, sku string) error {
+		s, err := c.Client().GetServer(ctx, name)
+		if err != nil {
+			return err
+		}
+		s.SKUName = sku
+		op, err := c.Client().PutServer(ctx, name, *s, false)
+		_, err = c.Client().Do(ctx, op, err, nil)
+		return err
+	}
+	if err := scale("demo", "GP_Standard_D4s_v3"); !hasRule(err, spec.Rule("sku_name", spec.KindReplicasFirst)) {
+		t.Fatalf("primary first: %v", err)
+	}
+	if err := scale("rep1", "GP_Standard_D4s_v3"); err != nil {
+		t.Fatalf("replica first: %v", err)
+	}
+	if err := scale("demo", "GP_Standard_D4s_v3"); err != nil {
+		t.Fatalf("then the primary: %v", err)
+	}
+	if err := scale("rep1", "GP_Standard_D2s_v3"); !hasRule(err, spec.Rule("sku_name", spec.KindAtLeastSource)) {
+		t.Fatalf("replica below its primary: %v", err)
+	}
+}
