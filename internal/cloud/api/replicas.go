@@ -158,6 +158,12 @@ func inheritFromSource(src, req model.Server) (model.Server, spec.FieldErrors) {
 		errs.Add(spec.NewFieldError("delegated_subnet_id", spec.KindRequired,
 			"is required for a replica of private server %s in another region (%s, the source is in %s): name a delegated subnet of a VNet in %s, and private_dns_zone_id",
 			src.Name, d.Location, src.Location, d.Location))
+	case src.DelegatedSubnetID != "" && !sameVNet(src.DelegatedSubnetID, d.DelegatedSubnetID):
+		// Replication between two VNets needs them connected (peering), which the cloud does not simulate yet:
+		// refused, rather than a replica that never streams.
+		errs.Add(spec.NewFieldError("delegated_subnet_id", spec.KindUnsupported,
+			"must be a subnet of the source's virtual network for now (%s): replication between virtual networks is not supported by this version of the flexpg cloud yet",
+			src.DelegatedSubnetID))
 	}
 	pub := d.DelegatedSubnetID == ""
 	d.PublicNetworkAccessEnabled = &pub
@@ -423,4 +429,11 @@ func holdStoppedReplicas(tx *store.Tx, primary store.Server, op *store.Operation
 		}
 	}
 	return nil
+}
+
+// sameVNet reports whether two subnet IDs are in one virtual network.
+func sameVNet(a, b string) bool {
+	va, _, errA := spec.ParseSubnetID(a)
+	vb, _, errB := spec.ParseSubnetID(b)
+	return errA == nil && errB == nil && va == vb
 }

@@ -162,3 +162,27 @@ func (c *Controller) dropSlotOn(ctx context.Context, server, replica string) err
 	}
 	return c.withSession(ctx, server, func(s Session) error { return s.DropSlot(ctx, slot) })
 }
+
+// followNewPrimary moves the read replicas of a server whose primary instance changed (an HA failover) to
+// the new primary: physical slots are not copied to a standby, so each replica's slot is made there, and
+// the replica's files name the new address (a reload). A replica whose WAL the new primary no longer has
+// shows Broken until it is recreated.
+func (c *Controller) followNewPrimary(ctx context.Context, name string) error {
+	var replicas []store.Server
+	if err := c.store.View(func(tx *store.Tx) error {
+		var err error
+		replicas, err = tx.ReplicasOf(name)
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, r := range replicas {
+		if err := c.withSession(ctx, name, func(s Session) error { return s.EnsureSlot(ctx, r.Replication.Slot) }); err != nil {
+			return err
+		}
+		if err := c.reloadPrimary(ctx, r.Spec.Name, nil); err != nil {
+			c.log.Warn("repoint a read replica at the new primary", "server", r.Spec.Name, "primary", name, "err", err)
+		}
+	}
+	return nil
+}
