@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,26 +81,14 @@ var pgbenchTPS = regexp.MustCompile(`(?m)^tps = ([0-9.]+)`)
 // pgbench runs a short bounded TPC-B-like load (scale 1, 4 clients, 10 s) through the server's host
 // endpoint and returns the transactions per second it reports.
 func (b *bench) pgbench(ctx context.Context, name string) (float64, error) {
-	srv, err := b.c.GetServer(ctx, name)
-	if err != nil {
+	if err := b.pgbenchInit(ctx, name); err != nil {
 		return 0, err
 	}
-	run := func(args ...string) (string, error) {
-		cmd := exec.CommandContext(ctx, "pgbench", append(args, b.hostDSN(srv))...)
-		cmd.Env = append(os.Environ(), "PGPASSWORD="+password)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return "", fmt.Errorf("pgbench %s: %w\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out), nil
-	}
-	if _, err := run("-i", "-q", "-s", "1"); err != nil {
-		return 0, err
-	}
-	out, err := run("-c", "4", "-j", "2", "-T", "10")
-	if err != nil {
-		return 0, err
-	}
+	return b.pgbenchRun(ctx, name)
+}
+
+// parseTPS reads the transactions per second from pgbench's output.
+func parseTPS(out string) (float64, error) {
 	m := pgbenchTPS.FindStringSubmatch(out)
 	if m == nil {
 		return 0, fmt.Errorf("no tps in the output of pgbench:\n%s", out)

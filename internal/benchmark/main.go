@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -26,17 +27,18 @@ func main() {
 	flag.IntVar(&ha.isolations, "ha-isolations", 3, "primary isolations under the ledger")
 	flag.IntVar(&ha.planned, "ha-planned", 5, "planned failovers under the ledger")
 	flag.IntVar(&ha.writers, "ha-writers", 16, "ledger writers during the faults")
+	only := flag.String("only", "", "run only the groups whose names start with this (the floor always runs), e.g. replica")
 	flag.Parse()
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	if err := run(ctx, *bin, *runs, *skipBuild, ha); err != nil {
+	if err := run(ctx, *bin, *runs, *skipBuild, ha, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "benchmark:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, bin string, runs int, skipBuild bool, ha haConfig) error {
+func run(ctx context.Context, bin string, runs int, skipBuild bool, ha haConfig, only string) error {
 	b, err := newBench(ctx)
 	if err != nil {
 		return err
@@ -58,13 +60,19 @@ func run(ctx context.Context, bin string, runs int, skipBuild bool, ha haConfig)
 		{"ha create", b.haCreate},
 		{"pgbench", b.pgbenchHA},
 		{"ha faults", func(ctx context.Context, _ int) error { return b.haFaults(ctx, ha) }},
+		{"replica create", b.replicaCreate},
+		{"replica lag", b.replicaLag},
+		{"replica promote", b.replicaPromote},
 	}
 	for _, s := range steps {
+		if only != "" && s.name != "floor" && !strings.HasPrefix(s.name, only) {
+			continue
+		}
 		if err := s.fn(ctx, runs); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
-	if bin != "" {
+	if bin != "" && only == "" {
 		if err := b.planRefresh(ctx, bin, 10); err != nil {
 			return fmt.Errorf("plan refresh: %w", err)
 		}

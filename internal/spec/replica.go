@@ -61,9 +61,6 @@ func RecoveryParameters() []string {
 		"max_wal_senders", "max_worker_processes"}
 }
 
-// IsRecoveryParameter reports whether name is one of RecoveryParameters.
-func IsRecoveryParameter(name string) bool { return slices.Contains(RecoveryParameters(), name) }
-
 // ReplicaConfig is the desired configuration of a flexpg_read_replica. Empty values are inherited from the
 // source at creation: Location, SKUName, StorageMB, and AutoGrow when nil; a private source's subnet and
 // DNS zone when the replica is in the source's region.
@@ -275,16 +272,25 @@ func ValidatePrimaryScale(primary Size, replicas map[string]Size) FieldErrors {
 // RecoveryParameterViolations compares the recovery parameters of a replica with its primary's and returns
 // the ones where the replica's is lower, as errors on the parameter's name. Values are the effective values
 // (overrides, else the SKU's derived value or the default); a parameter missing from either map is skipped.
-func RecoveryParameterViolations(primary, replica map[string]string) FieldErrors {
+// changingPrimary says which side the change being checked is on, so the message says what to change:
+// replica is the replica's name.
+func RecoveryParameterViolations(primary, replicaValues map[string]string, replica string, changingPrimary bool) FieldErrors {
 	var errs FieldErrors
 	for _, name := range RecoveryParameters() {
 		p, okP := parseParamInt(primary[name])
-		r, okR := parseParamInt(replica[name])
-		if okP && okR && r < p {
-			errs.Add(NewFieldError(name, KindAtLeastSource,
-				"is %d on the replica and %d on its primary: on a read replica it must be at least the primary's, or recovery runs out of shared memory",
-				r, p))
+		r, okR := parseParamInt(replicaValues[name])
+		if !okP || !okR || r >= p {
+			continue
 		}
+		if changingPrimary {
+			errs.Add(NewFieldError(name, KindReplicasFirst,
+				"would be %d on this primary, above %d on its read replica %s: a replica needs it at least as high as its primary's, "+
+					"or its recovery runs out of shared memory; raise it on the replica first", p, r, replica))
+			continue
+		}
+		errs.Add(NewFieldError(name, KindAtLeastSource,
+			"would be %d on read replica %s and is %d on its primary: on a replica it must be at least the primary's, "+
+				"or recovery runs out of shared memory", r, replica, p))
 	}
 	return errs
 }

@@ -24,6 +24,7 @@ type Operations interface {
 	Logs(ctx context.Context, server string, tail int, w io.Writer) error
 	Housekeep()
 	Fault(ctx context.Context, f model.Fault) (model.FaultResult, error)
+	Metrics(ctx context.Context, server string) (model.Metrics, error)
 }
 
 // StatusFunc audits what the cloud owns on the machine.
@@ -80,6 +81,7 @@ func (a *API) routes() {
 	a.handle("DELETE "+v+"/flexibleServers/{server}", a.deleteServer)
 	a.handle("POST "+v+"/flexibleServers/{server}/{action}", a.serverAction)
 	a.handle("GET "+v+"/flexibleServers/{server}/logs", a.serverLogs)
+	a.handle("GET "+v+"/flexibleServers/{server}/metrics", a.serverMetrics)
 
 	a.handle("GET "+v+"/flexibleServers/{server}/firewallRules", a.listFirewallRules)
 	a.handle("GET "+v+"/flexibleServers/{server}/firewallRules/{name}", a.getFirewallRule)
@@ -90,6 +92,11 @@ func (a *API) routes() {
 	a.handle("GET "+v+"/flexibleServers/{server}/configurations/{name}", a.getConfiguration)
 	a.handle("PUT "+v+"/flexibleServers/{server}/configurations/{name}", a.putConfiguration)
 	a.handle("DELETE "+v+"/flexibleServers/{server}/configurations/{name}", a.resetConfiguration)
+
+	a.handle("GET "+v+"/flexibleServers/{server}/virtualEndpoints", a.listVirtualEndpoints)
+	a.handle("GET "+v+"/flexibleServers/{server}/virtualEndpoints/{name}", a.getVirtualEndpoint)
+	a.handle("PUT "+v+"/flexibleServers/{server}/virtualEndpoints/{name}", a.putVirtualEndpoint)
+	a.handle("DELETE "+v+"/flexibleServers/{server}/virtualEndpoints/{name}", a.deleteVirtualEndpoint)
 
 	a.handle("GET "+v+"/flexibleServers/{server}/databases", a.listDatabases)
 	a.handle("GET "+v+"/flexibleServers/{server}/databases/{name}", a.getDatabase)

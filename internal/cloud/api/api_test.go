@@ -42,6 +42,9 @@ func (f *fakeOps) Fault(_ context.Context, fault model.Fault) (model.FaultResult
 	return model.FaultResult{Action: fault.Action}, nil
 }
 
+func (f *fakeOps) Metrics(context.Context, string) (model.Metrics, error) {
+	return model.Metrics{}, nil
+}
 func (f *fakeOps) Logs(ctx context.Context, server string, tail int, w io.Writer) error {
 	_, err := io.WriteString(w, "log line\n")
 	return err

@@ -121,10 +121,56 @@ func combinationCheck(a *API, name, value string) func(*store.Tx, store.Server) 
 		}
 		in := controller.ParameterInput(s, overrides, a.cfg.Scale)
 		in.Overrides[name] = value
+		values := spec.ParameterValues(in)
 		var errs spec.FieldErrors
-		errs.Add(spec.ValidateParameterCombination(spec.ParameterValues(in)))
-		return errs.Err()
+		errs.Add(spec.ValidateParameterCombination(values))
+		if len(errs) > 0 {
+			return errs
+		}
+		return a.recoveryCheck(tx, s, values)
 	}
+}
+
+// resetCheck refuses a reset to a default that breaks a rule between a replica and its primary.
+func resetCheck(a *API, name string) func(*store.Tx, store.Server) error {
+	return func(tx *store.Tx, s store.Server) error {
+		overrides, err := tx.ListConfigurations(s.Spec.Name)
+		if err != nil {
+			return err
+		}
+		in := controller.ParameterInput(s, overrides, a.cfg.Scale)
+		delete(in.Overrides, name)
+		return a.recoveryCheck(tx, s, spec.ParameterValues(in))
+	}
+}
+
+// recoveryCheck applies seed 004's rule to a change of s's parameters to values: on a replica, the recovery
+// parameters stay at least its primary's; on a primary, at most each replica's.
+func (a *API) recoveryCheck(tx *store.Tx, s store.Server, values map[string]string) error {
+	var errs spec.FieldErrors
+	if s.IsReplica() {
+		up, err := tx.GetServer(s.Replication.Upstream)
+		if err != nil {
+			return err
+		}
+		upValues, _, err := a.parameterValues(tx, up)
+		if err != nil {
+			return err
+		}
+		errs.AddAll(spec.RecoveryParameterViolations(upValues, values, s.Spec.Name, false))
+	}
+	replicas, err := tx.ReplicasOf(s.Spec.Name)
+	if err != nil {
+		return err
+	}
+	for _, r := range replicas {
+		rValues, _, err := a.parameterValues(tx, r)
+		if err != nil {
+			return err
+		}
+		errs.AddAll(spec.RecoveryParameterViolations(values, rValues, r.Spec.Name, true))
+	}
+	return errs.Err()
 }
 
 // resetConfiguration restores a parameter's default.
@@ -136,7 +182,5 @@ func (a *API) resetConfiguration(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.serverOperation(w, server, controller.KindConfigurationPut, spec.ConfigurationID(server, p.Name),
-		controller.ConfigurationPayload{Name: p.Name, Reset: true}, true, noCheck)
+		controller.ConfigurationPayload{Name: p.Name, Reset: true}, true, resetCheck(a, p.Name))
 }
-
-func noCheck(*store.Tx, store.Server) error { return nil }

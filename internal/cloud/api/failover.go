@@ -23,7 +23,7 @@ func (a *API) serverFailover(w http.ResponseWriter, r *http.Request, name string
 			"must be %q or %q; got %q", model.FailoverPlanned, model.FailoverForced, req.Mode)})
 		return
 	}
-	a.holdServer(w, name, controller.KindServerFailover, func(s store.Server) ([]byte, string, error) {
+	a.holdServer(w, name, controller.KindServerFailover, func(_ *store.Tx, s store.Server, _ *store.Operation) ([]byte, string, error) {
 		payload, err := failoverPayload(s, req.Mode)
 		if err != nil {
 			return nil, "", err

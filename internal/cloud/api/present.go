@@ -6,8 +6,21 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-// maxReplicas is the service's limit of read replicas per primary.
-const maxReplicas = 5
+// presentIn returns present for the servers of one transaction: it also reports each server's replicas.
+func presentIn(tx *store.Tx) func(store.Server) model.Server {
+	return func(s store.Server) model.Server {
+		out := present(s)
+		replicas, err := tx.ReplicasOf(s.Spec.Name)
+		if err != nil {
+			return out
+		}
+		for _, r := range replicas {
+			out.Replicas = append(out.Replicas, spec.ServerID(r.Spec.Name))
+		}
+		out.ReplicaCapacity = spec.ReplicaCapacity(s.Spec.SKUName, s.IsReplica(), len(replicas))
+		return out
+	}
+}
 
 // present turns a server record into the API document: the spec plus what the cloud computed.
 func present(s store.Server) model.Server {
@@ -32,7 +45,18 @@ func present(s store.Server) model.Server {
 	if sb, ok := s.Standby(); ok {
 		out.StandbyZone = sb.Zone
 	}
-	out.ReplicaCapacity = maxReplicas
+	out.ReplicaCapacity = spec.ReplicaCapacity(s.Spec.SKUName, s.IsReplica(), 0)
+	if s.Replication != nil {
+		// A promoted replica keeps its record (without an upstream): its promotion's last state shows.
+		out.ReplicationState = s.Replication.State
+	}
+	if s.IsReplica() {
+		out.ReplicaOf = spec.ServerID(s.Replication.Upstream)
+	}
+	if p := s.Promotion; p != nil {
+		out.LastPromotion = &model.Promotion{ReplicationRole: p.Role, PromoteOption: p.Option,
+			FromServerID: spec.ServerID(p.From), At: p.At, LagBytes: p.LagBytes}
+	}
 	pub := true
 	if out.PublicNetworkAccessEnabled == nil {
 		out.PublicNetworkAccessEnabled = &pub

@@ -84,6 +84,15 @@ func busy(server, op, kind string) error {
 		Message: fmt.Sprintf("server %s is busy with operation %s (%s); retry when it has finished", server, op, kind)}}
 }
 
+// partnerBusy is the refusal of a management operation on a server another server's operation holds: a
+// primary is Updating while its read replica is created, deleted or promoted (seed 004). Its data plane is
+// not affected, and the message says so.
+func partnerBusy(server, other, op, kind string) error {
+	return &apiErr{http.StatusConflict, model.Error{Code: model.CodeServerBusy,
+		Message: fmt.Sprintf("server %s is Updating while operation %s (%s) on read replica %s runs: management operations on it "+
+			"wait until that has finished (its databases keep serving reads and writes); retry then", server, op, kind, other)}}
+}
+
 func conflictf(format string, args ...any) error {
 	return &apiErr{http.StatusConflict, model.Error{Code: model.CodeConflict, Message: fmt.Sprintf(format, args...)}}
 }

@@ -18,14 +18,14 @@ import (
 func (a *API) listServers(w http.ResponseWriter, r *http.Request) {
 	readList(a, w, func(tx *store.Tx) ([]model.Server, error) {
 		servers, err := tx.ListServers()
-		return each(servers, err, present)
+		return each(servers, err, presentIn(tx))
 	})
 }
 
 func (a *API) getServer(w http.ResponseWriter, r *http.Request) {
 	readOne(a, w, func(tx *store.Tx) (model.Server, error) {
 		s, err := serverFor(tx, r.PathValue("server"))
-		return present(s), err
+		return presentIn(tx)(s), err
 	})
 }
 
@@ -42,6 +42,10 @@ func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Name != name {
 		invalidField(w, "name", "name %q in the body differs from %q in the path", req.Name, name)
+		return
+	}
+	if req.CreateMode == spec.CreateModeReplica {
+		a.putReplica(w, r, req)
 		return
 	}
 	desired := withDefaults(req)
@@ -75,12 +79,23 @@ func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
 		case err != nil:
 			return err
 		case createOnly:
-			return &apiErr{http.StatusConflict, model.Error{Code: model.CodeAlreadyExists,
-				Message: "server " + name + " already exists; import it (terraform import flexpg_server.<name> " + spec.ServerID(name) + ") to manage it"}}
+			return serverExists("flexpg_server", name)
 		}
 		op, err = a.updateServer(tx, existing, desired, verifier)
 		return err
 	})
+	a.launch(w, op, err)
+}
+
+// serverExists is the refusal of a create-only PUT of a server that exists: import it instead.
+func serverExists(resource, name string) error {
+	return &apiErr{http.StatusConflict, model.Error{Code: model.CodeAlreadyExists,
+		Message: "server " + name + " already exists; import it (terraform import " + resource + ".<name> " + spec.ServerID(name) + ") to manage it"}}
+}
+
+// launch starts the operation a transaction stored and answers 202 with it, or answers the transaction's
+// error.
+func (a *API) launch(w http.ResponseWriter, op store.Operation, err error) {
 	if err != nil {
 		a.fail(w, err)
 		return
@@ -120,6 +135,9 @@ func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) 
 
 func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Server, verifier string) (store.Operation, error) {
 	name := existing.Spec.Name
+	if existing.Spec.CreateMode == spec.CreateModeReplica {
+		return store.Operation{}, conflictf("server %s is a read replica; manage it as a flexpg_read_replica", name)
+	}
 	if err := checkIdle(tx, existing); err != nil {
 		return store.Operation{}, err
 	}
@@ -139,6 +157,9 @@ func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Se
 		desired.State = existing.Spec.State
 	}
 	if err := checkHAChange(existing, desired); err != nil {
+		return store.Operation{}, err
+	}
+	if err := checkAgainstReplicas(tx, existing, desired); err != nil {
 		return store.Operation{}, err
 	}
 	failover, err := zoneSwap(existing, desired)
@@ -205,6 +226,9 @@ func checkIdle(tx *store.Tx, s store.Server) error {
 		kind := ""
 		if op, err := tx.GetOperation(s.ActiveOp); err == nil {
 			kind = op.Kind
+			if op.Server != "" && op.Server != s.Spec.Name {
+				return partnerBusy(s.Spec.Name, op.Server, op.ID, kind)
+			}
 		}
 		return busy(s.Spec.Name, s.ActiveOp, kind)
 	}
@@ -225,7 +249,27 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
 		if s.ActiveOp != "" {
 			return checkIdle(tx, s)
 		}
+		replicas, err := tx.ReplicasOf(name)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, r := range replicas {
+			names = append(names, r.Spec.Name)
+		}
+		if why := spec.DeleteBlockedByReplicas(name, names); why != "" {
+			return conflictf("%s", why)
+		}
+		if err := virtualEndpointsBlockDelete(tx, name); err != nil {
+			return err
+		}
 		op = a.cfg.Ops.NewOperation(controller.KindServerDelete, spec.ServerID(name), name, nil)
+		if s.IsReplica() {
+			// Its primary drops the replica's slot: it is Updating meanwhile, as the service shows it.
+			if err := a.holdUpstream(tx, s, &op); err != nil {
+				return err
+			}
+		}
 		return tx.HoldServer(s, op, store.PhaseDropping)
 	})
 	if err != nil {
@@ -249,15 +293,24 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 		notFound(w, "unknown server action %q: use start, stop, restart or failover", action)
 		return
 	}
-	a.holdServer(w, name, kind, func(s store.Server) ([]byte, string, error) {
+	a.holdServer(w, name, kind, func(tx *store.Tx, s store.Server, op *store.Operation) ([]byte, string, error) {
 		phase, err := actionPhase(s, action)
+		if err != nil {
+			return nil, "", err
+		}
+		switch {
+		case action == "stop" && s.IsReplica():
+			err = checkStopOrder(tx, s)
+		case action == "start":
+			err = holdStoppedReplicas(tx, s, op)
+		}
 		return nil, phase, err
 	})
 }
 
 // holdServer starts an operation of kind on an idle server: decide checks the server's state and returns the
 // operation's payload and the phase to show meanwhile; the hold and the operation are stored together.
-func (a *API) holdServer(w http.ResponseWriter, name, kind string, decide func(store.Server) ([]byte, string, error)) {
+func (a *API) holdServer(w http.ResponseWriter, name, kind string, decide func(*store.Tx, store.Server, *store.Operation) ([]byte, string, error)) {
 	var op store.Operation
 	err := a.cfg.Store.Update(func(tx *store.Tx) error {
 		s, err := serverFor(tx, name)
@@ -267,19 +320,15 @@ func (a *API) holdServer(w http.ResponseWriter, name, kind string, decide func(s
 		if err := checkIdle(tx, s); err != nil {
 			return err
 		}
-		payload, phase, err := decide(s)
+		op = a.cfg.Ops.NewOperation(kind, spec.ServerID(name), name, nil)
+		payload, phase, err := decide(tx, s, &op)
 		if err != nil {
 			return err
 		}
-		op = a.cfg.Ops.NewOperation(kind, spec.ServerID(name), name, payload)
+		op.Payload = payload
 		return tx.HoldServer(s, op, phase)
 	})
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	a.cfg.Ops.Launch(op)
-	accepted(w, op)
+	a.launch(w, op, err)
 }
 
 // actionPhase checks that the action fits the server's state (as the service does: restart and stop need a

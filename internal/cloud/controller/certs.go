@@ -28,8 +28,12 @@ func (c *Controller) serverCert(server string) (certPEM, keyPEM []byte, err erro
 	}
 	fqdn := spec.ServerFQDN(server)
 	// localhost and 127.0.0.1 are in the certificate too, so a client on the machine can verify the
-	// server through its host endpoint even without the FQDN in its resolver.
-	certPEM, keyPEM, err = c.cfg.CA.IssueServer(fqdn, []string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)})
+	// server through its host endpoint even without the FQDN in its resolver. So are the names of virtual
+	// endpoints (wildcards, as the service's certificate is one wildcard for every server): a virtual
+	// endpoint passes the TLS session through to whichever server it reaches, which verify-full accepts
+	// under the endpoint's name.
+	certPEM, keyPEM, err = c.cfg.CA.IssueServer(fqdn, []string{"localhost", spec.WriterFQDN("*"), spec.ReaderFQDN("*")},
+		[]net.IP{net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("issue certificate for %s: %w", fqdn, err)
 	}

@@ -45,6 +45,10 @@ type Session interface {
 	TerminateClients(ctx context.Context) (int, error)
 	Checkpoint(ctx context.Context) error
 	WaitReplayed(ctx context.Context, lsn postgres.LSN) error
+
+	// Read replicas.
+	ReplicaSlotLags(ctx context.Context) ([]postgres.SlotLag, error)
+	ReplayLagSeconds(ctx context.Context) (*float64, error)
 }
 
 // Endpoints is the host-side gateway as the controller uses it.

@@ -103,9 +103,11 @@ func (c *Controller) refreshEndpoint(ctx context.Context, name string) error {
 	}
 	if err := c.cfg.Endpoints.SetBackend(name, net.JoinHostPort(ip, "5432")); err != nil {
 		// Not open yet (e.g. during create): open it.
-		return c.openEndpoint(ctx, name)
+		if err := c.openEndpoint(ctx, name); err != nil {
+			return err
+		}
 	}
-	return nil
+	return c.refreshVirtualEndpoints(ctx, name)
 }
 
 // applyPolicy recomputes the endpoint policy after firewall or parameter changes.
@@ -156,5 +158,6 @@ func (c *Controller) restoreEndpoints(ctx context.Context) error {
 			c.log.Warn("reopen host endpoint", "server", name, "port", strconv.Itoa(s.HostPort), "err", err)
 		}
 	}
+	c.restoreVirtualEndpoints(ctx)
 	return nil
 }

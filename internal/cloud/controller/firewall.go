@@ -49,6 +49,9 @@ func (c *Controller) enforceAccess(ctx context.Context, name string) error {
 	if err := c.applyPolicy(name); err != nil {
 		return err
 	}
+	if err := c.refreshVirtualEndpoints(ctx, name); err != nil {
+		return err
+	}
 	return c.reloadFiles(ctx, name)
 }
 

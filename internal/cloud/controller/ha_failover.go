@@ -278,6 +278,9 @@ func (c *Controller) repoint(ctx context.Context, name string) error {
 	if err := c.recordAddress(ctx, name, primary); err != nil {
 		return err
 	}
+	if err := c.followNewPrimary(ctx, name); err != nil {
+		return err
+	}
 	if private, err := c.isPrivate(name); err != nil || private {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
-	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
 // standbyName is the application name and the slot name of an instance when it streams as a standby: the
@@ -19,24 +18,30 @@ func standbyName(in store.Instance) (string, error) { return postgres.SlotName(i
 // roleSettings are the postgresql.conf settings of an instance's role. A standby streams from the primary's
 // recorded address through its own slot. A primary waits for its standby's flush while HA.SyncOn; without
 // it (no standby, or one being rebuilt after a failover) it acknowledges commits locally.
-func roleSettings(s store.Server, in store.Instance) (map[string]string, error) {
-	if in.Role == store.RoleStandby {
-		primary, ok := s.Primary()
-		if !ok {
-			return nil, fmt.Errorf("server %s has no primary for its standby to follow", s.Spec.Name)
-		}
-		addr, err := netip.ParseAddr(primary.IP)
+//
+// A read replica's primary instance streams too, asynchronously, from its upstream server's primary through
+// the slot the upstream keeps for the replica.
+func roleSettings(st serverState, in store.Instance) (map[string]string, error) {
+	s := st.server
+	if in.Role == store.RolePrimary && st.upstream != nil {
+		peer, err := primaryPeerOf(*st.upstream)
 		if err != nil {
-			return nil, fmt.Errorf("the primary of %s has no recorded address yet: %w", s.Spec.Name, err)
+			return nil, err
+		}
+		return postgres.StandbySettings(postgres.StandbyConfig{
+			Primary: peer, SlotName: s.Replication.Slot, ApplicationName: s.Replication.Slot,
+		})
+	}
+	if in.Role == store.RoleStandby {
+		peer, err := primaryPeerOf(s)
+		if err != nil {
+			return nil, err
 		}
 		name, err := standbyName(in)
 		if err != nil {
 			return nil, err
 		}
-		return postgres.StandbySettings(postgres.StandbyConfig{
-			Primary:  postgres.Peer{Host: spec.ServerFQDN(s.Spec.Name), Addr: addr, Port: postgres.Port},
-			SlotName: name, ApplicationName: name,
-		})
+		return postgres.StandbySettings(postgres.StandbyConfig{Primary: peer, SlotName: name, ApplicationName: name})
 	}
 	var sync []string
 	if standby, ok := s.Standby(); ok && s.HA.SyncOn {
@@ -47,6 +52,16 @@ func roleSettings(s store.Server, in store.Instance) (map[string]string, error) 
 		sync = []string{name}
 	}
 	return postgres.PrimarySettings(sync)
+}
+
+// primaryPeerOf is how an instance streaming from s reaches s's primary: its recorded address, verified as
+// s's FQDN.
+func primaryPeerOf(s store.Server) (postgres.Peer, error) {
+	primary, ok := s.Primary()
+	if !ok {
+		return postgres.Peer{}, fmt.Errorf("server %s has no primary to stream from", s.Spec.Name)
+	}
+	return primaryPeer(s.Spec.Name, *primary)
 }
 
 // replicationSources are where the server's instances may open replication connections from: the network

@@ -17,6 +17,8 @@ type serverState struct {
 	server    store.Server
 	overrides []store.Configuration
 	rules     []store.FirewallRule
+	// upstream is the server a read replica streams from (nil for a server that is not one).
+	upstream *store.Server
 }
 
 func (c *Controller) loadServerState(name string) (serverState, error) {
@@ -28,6 +30,13 @@ func (c *Controller) loadServerState(name string) (serverState, error) {
 		}
 		if st.overrides, err = tx.ListConfigurations(name); err != nil {
 			return err
+		}
+		if st.server.IsReplica() {
+			up, err := tx.GetServer(st.server.Replication.Upstream)
+			if err != nil {
+				return fmt.Errorf("upstream of read replica %s: %w", name, err)
+			}
+			st.upstream = &up
 		}
 		st.rules, err = tx.ListFirewallRules(name)
 		return err
@@ -43,7 +52,7 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState, in store
 	}
 	values := c.parameterValues(st.server, st.overrides)
 	settings := spec.EngineParameterValues(values)
-	role, err := roleSettings(st.server, in)
+	role, err := roleSettings(st, in)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +357,10 @@ func (c *Controller) stopInstance(ctx context.Context, name string, in store.Ins
 	if private, err := c.isPrivate(name); err != nil || private {
 		return err
 	}
-	return c.cfg.Endpoints.SetBackend(name, "")
+	if err := c.cfg.Endpoints.SetBackend(name, ""); err != nil {
+		return err
+	}
+	return c.refreshVirtualEndpoints(ctx, name)
 }
 
 // startServer starts every instance of the server, the primary first.

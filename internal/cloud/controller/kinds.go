@@ -7,20 +7,25 @@ import (
 
 // Operation kinds.
 const (
-	KindServerCreate     = "server.create"
-	KindServerUpdate     = "server.update"
-	KindServerDelete     = "server.delete"
-	KindServerStart      = "server.start"
-	KindServerStop       = "server.stop"
-	KindServerRestart    = "server.restart"
-	KindServerRecover    = "server.recover" // the cloud brings a server whose primary died back by itself
-	KindServerFailover   = "server.failover"
-	KindStandbyRepair    = "server.repairStandby" // the cloud brings a lost standby back by itself
-	KindFirewallPut      = "firewallRule.put"
-	KindFirewallDelete   = "firewallRule.delete"
-	KindConfigurationPut = "configuration.put"
-	KindDatabasePut      = "database.put"
-	KindDatabaseDelete   = "database.delete"
+	KindServerCreate   = "server.create"
+	KindServerUpdate   = "server.update"
+	KindServerDelete   = "server.delete"
+	KindServerStart    = "server.start"
+	KindServerStop     = "server.stop"
+	KindServerRestart  = "server.restart"
+	KindServerRecover  = "server.recover" // the cloud brings a server whose primary died back by itself
+	KindServerFailover = "server.failover"
+	KindStandbyRepair  = "server.repairStandby" // the cloud brings a lost standby back by itself
+	KindReplicaCreate  = "server.createReplica"
+	KindReplicaPromote = "server.promoteReplica"
+
+	KindVirtualEndpointPut    = "virtualEndpoint.put"
+	KindVirtualEndpointDelete = "virtualEndpoint.delete"
+	KindFirewallPut           = "firewallRule.put"
+	KindFirewallDelete        = "firewallRule.delete"
+	KindConfigurationPut      = "configuration.put"
+	KindDatabasePut           = "database.put"
+	KindDatabaseDelete        = "database.delete"
 )
 
 // CreatePayload is the input of a server create.

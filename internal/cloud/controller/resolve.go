@@ -29,6 +29,9 @@ func (c *Controller) Resolve(client netip.Addr, name string) ([]netip.Addr, bool
 				out = append(out, addr)
 			}
 		}
+		if addr, ok := answerVirtualEndpoint(tx, vnet, name); ok {
+			out = append(out, addr)
+		}
 		return nil
 	})
 	return out, len(out) > 0
@@ -84,4 +87,31 @@ func linked(tx *store.Tx, zone, vnet string) bool {
 		}
 	}
 	return false
+}
+
+// answerVirtualEndpoint answers a virtual endpoint's writer or reader name with the address of the server it
+// reaches now, if the client's VNet may see that server. A writer whose server is a replica (a promotion
+// is moving it) has no answer: it never reaches an instance in recovery.
+func answerVirtualEndpoint(tx *store.Tx, clientVNet, name string) (netip.Addr, bool) {
+	eps, err := tx.ListVirtualEndpoints()
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	for _, v := range eps {
+		target := ""
+		switch name {
+		case spec.WriterFQDN(v.Endpoint.Name):
+			target = v.Writer
+		case spec.ReaderFQDN(v.Endpoint.Name):
+			target = v.Reader
+		default:
+			continue
+		}
+		s, err := tx.GetServer(target)
+		if err != nil || (target == v.Writer && name == spec.WriterFQDN(v.Endpoint.Name) && s.IsReplica()) {
+			return netip.Addr{}, false
+		}
+		return answer(tx, s, clientVNet, spec.ServerFQDN(s.Spec.Name))
+	}
+	return netip.Addr{}, false
 }

@@ -19,17 +19,7 @@ func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 			{"reservePort", func(ctx context.Context, r *run) error { return c.reservePort(name) }},
 			{"image", func(ctx context.Context, r *run) error { _, err := c.serverImage(ctx, name); return err }},
 			{"volume", func(ctx context.Context, r *run) error { return c.takeVolume(ctx, name) }},
-			{"container", func(ctx context.Context, r *run) error {
-				image, err := c.serverImage(ctx, name)
-				if err != nil {
-					return err
-				}
-				in, err := c.primaryOf(name)
-				if err != nil {
-					return err
-				}
-				return c.ensureContainer(ctx, name, in, image)
-			}},
+			{"container", func(ctx context.Context, r *run) error { return c.ensurePrimaryContainer(ctx, name) }},
 			{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }},
 			{"adminRole", func(ctx context.Context, r *run) error {
 				var p CreatePayload
@@ -50,6 +40,19 @@ func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 		},
 		abandon: func(tx *store.Tx, r *run) error { return forgetServer(tx, name) },
 	}, nil
+}
+
+// ensurePrimaryContainer creates the container of the server's primary instance, with its files.
+func (c *Controller) ensurePrimaryContainer(ctx context.Context, name string) error {
+	image, err := c.serverImage(ctx, name)
+	if err != nil {
+		return err
+	}
+	in, err := c.primaryOf(name)
+	if err != nil {
+		return err
+	}
+	return c.ensureContainer(ctx, name, in, image)
 }
 
 // createStandbySteps are the standby steps of a create with high availability (none without).

@@ -4,11 +4,16 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 )
 
-// planServerDelete removes the server's endpoint, container, volume and certificate, then its records.
+// planServerDelete removes the server's endpoint, container, volume and certificate (and a replica's slot on
+// its primary), then its records.
 func (c *Controller) planServerDelete(op store.Operation) (plan, error) {
 	name := op.Server
+	steps := c.teardownSteps(name)
+	if s, err := c.getServer(name); err == nil && s.IsReplica() {
+		steps = c.replicaTeardownSteps(name)
+	}
 	return plan{
-		steps: c.teardownSteps(name),
+		steps: steps,
 		finish: func(tx *store.Tx, r *run) error {
 			return forgetServer(tx, name)
 		},

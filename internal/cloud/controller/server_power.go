@@ -12,7 +12,11 @@ import (
 func (c *Controller) planServerStart(op store.Operation) (plan, error) {
 	name := op.Server
 	return plan{
-		steps: []step{{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }}},
+		steps: []step{
+			{"startReplicas", func(ctx context.Context, r *run) error { return c.startPartners(ctx, r.op) }},
+			{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }},
+			{"dropStaleSlots", func(ctx context.Context, r *run) error { return c.dropStaleSlots(ctx, name) }},
+		},
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) { markRunning(s) })
 		},
@@ -81,4 +85,24 @@ func (c *Controller) settlePhase(tx *store.Tx, name string) error {
 			s.Phase = store.PhaseStopped
 		}
 	})
+}
+
+// startPartners starts the stopped read replicas a primary's start holds, before the primary (seed 004:
+// replicas start before their primary), and records them running. Their phase shows again as Ready when
+// the operation releases them.
+func (c *Controller) startPartners(ctx context.Context, op store.Operation) error {
+	for _, name := range op.Partners {
+		if err := c.startServer(ctx, name); err != nil {
+			return fmt.Errorf("start read replica %s: %w", name, err)
+		}
+		if err := c.store.Update(func(tx *store.Tx) error {
+			return updateServer(tx, name, func(s *store.Server) {
+				markRunning(s)
+				s.PartnerPhase = store.PhaseReady
+			})
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

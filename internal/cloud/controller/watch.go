@@ -143,6 +143,9 @@ func (c *Controller) watchServer(ctx context.Context, s store.Server) {
 		f.Promotable = err == nil
 	}
 	action := decideWatch(f, defaultWatchPolicy)
+	if action == watchNothing && !f.Primary.down() {
+		c.watchReplication(ctx, s, *primary)
+	}
 	if action == watchNothing || !c.watching.mayTry(name, c.now()) {
 		return
 	}

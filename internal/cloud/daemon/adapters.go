@@ -78,6 +78,12 @@ func (s pgSession) DropSlot(ctx context.Context, slot string) error {
 func (s pgSession) Replication(ctx context.Context) ([]postgres.Replica, postgres.LSN, error) {
 	return postgres.ReplicationStatus(ctx, s.conn)
 }
+func (s pgSession) ReplicaSlotLags(ctx context.Context) ([]postgres.SlotLag, error) {
+	return postgres.ReplicaSlotLags(ctx, s.conn)
+}
+func (s pgSession) ReplayLagSeconds(ctx context.Context) (*float64, error) {
+	return postgres.ReplayLagSeconds(ctx, s.conn)
+}
 func (s pgSession) Status(ctx context.Context) (postgres.Status, error) {
 	return postgres.InstanceStatus(ctx, s.conn)
 }

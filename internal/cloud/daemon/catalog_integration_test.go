@@ -72,15 +72,7 @@ func catalogServer(t *testing.T, c *client.Client, name, version string) cloudte
 	do(c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Version: version,
 		SKUName: "B_Standard_B1ms", AdministratorLogin: "pgadmin", AdministratorPassword: canary}, true))
 	do(c.PutFirewallRule(ctx, name, model.FirewallRule{Name: "local", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"}))
-	srv, err := c.GetServer(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := c.GetCACertificate(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := cloudtest.Conn{Server: srv, User: "pgadmin", Password: canary, CAPEM: ca}
+	admin := serverConn(t, c, name)
 	if _, err := cloudtest.Eventually(ctx, 10*time.Second, func() error { _, err := admin.QueryString(ctx, "select 1"); return err }); err != nil {
 		t.Fatal(err)
 	}

@@ -29,18 +29,11 @@ func haServer(t *testing.T, c *client.Client, name string) cloudtest.Conn {
 	t.Logf("create with HA → Healthy: %s", time.Since(start))
 	states.expect(t, spec.HAStateInitializing, spec.HAStateHealthy)
 	do(c.PutFirewallRule(ctx, name, model.FirewallRule{Name: "local", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"}))
-	srv, err := c.GetServer(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := c.GetCACertificate(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cloudtest.Conn{Server: srv, User: "pgadmin", Password: canary, CAPEM: ca}
+	return serverConn(t, c, name)
 }
 
-// haStates records every ha_state a server reports, polling every 20 ms, until expect is called.
+// haStates records every value of a state attribute a server reports (ha_state, or another that
+// watchStates names), polling every 20 ms, until expect is called.
 type haStates struct {
 	stop chan struct{}
 	done chan []string
@@ -48,14 +41,19 @@ type haStates struct {
 
 func watchHAStates(t *testing.T, c *client.Client, name string) *haStates {
 	t.Helper()
+	return watchStates(t, c, name, func(s model.Server) string { return s.HAState })
+}
+
+func watchStates(t *testing.T, c *client.Client, name string, attr func(model.Server) string) *haStates {
+	t.Helper()
 	w := &haStates{stop: make(chan struct{}), done: make(chan []string, 1)}
 	go func() {
 		var seen []string
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		sample := func() {
-			if s, err := c.GetServer(context.Background(), name); err == nil && (len(seen) == 0 || seen[len(seen)-1] != s.HAState) {
-				seen = append(seen, s.HAState)
+			if s, err := c.GetServer(context.Background(), name); err == nil && (len(seen) == 0 || seen[len(seen)-1] != attr(*s)) {
+				seen = append(seen, attr(*s))
 			}
 		}
 		for {
@@ -84,9 +82,9 @@ func (w *haStates) expect(t *testing.T, want ...string) {
 		}
 	}
 	if i < len(want) {
-		t.Fatalf("ha_state went %v; want %v in this order", seen, want)
+		t.Fatalf("the state went %v; want %v in this order", seen, want)
 	}
-	t.Logf("ha_state went %v", seen)
+	t.Logf("the state went %v", seen)
 }
 
 // awaitHA waits until the server's ha_state is Healthy and returns the server.

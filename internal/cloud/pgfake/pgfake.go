@@ -6,6 +6,7 @@ package pgfake
 import (
 	"context"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -117,6 +118,31 @@ func (s *Session) Promote(context.Context, time.Duration) error {
 
 func (s *Session) TerminateClients(context.Context) (int, error) { return 0, nil }
 func (s *Session) Checkpoint(context.Context) error              { return nil }
+
+// ReplicaSlotLags reports every read-replica slot of the host active and caught up (lagging: 0x80 behind).
+func (s *Session) ReplicaSlotLags(context.Context) ([]postgres.SlotLag, error) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	var out []postgres.SlotLag
+	for slot := range s.c.slots[s.host] {
+		if !strings.HasPrefix(slot, "flexpg_rr_") {
+			continue
+		}
+		l := postgres.SlotLag{Slot: slot, Active: true}
+		if s.c.lagging {
+			l.Bytes = 0x80
+		}
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slot < out[j].Slot })
+	return out, nil
+}
+
+// ReplayLagSeconds reports a replica that replayed its last transaction a second ago.
+func (s *Session) ReplayLagSeconds(context.Context) (*float64, error) {
+	one := 1.0
+	return &one, nil
+}
 
 // WaitReplayed returns at once: the fake's standbys have replayed everything.
 func (s *Session) WaitReplayed(context.Context, postgres.LSN) error { return nil }

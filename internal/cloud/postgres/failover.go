@@ -31,15 +31,31 @@ func Promote(ctx context.Context, conn *pgx.Conn, wait time.Duration) error {
 	if !inRecovery {
 		return nil
 	}
-	seconds := max(1, int((wait+time.Second-1)/time.Second))
-	var done bool
-	if err := conn.QueryRow(ctx, "SELECT pg_promote(true, $1)", seconds).Scan(&done); err != nil {
+	// pg_promote(false) only signals the promotion; the wait is a loop of short statements. A single
+	// pg_promote(true, ...) would hold a snapshot for the whole wait, and the WAL the standby replays before
+	// it ends recovery (all of it, when replay was paused) can conflict with that snapshot and cancel the
+	// statement after max_standby_streaming_delay.
+	var signalled bool
+	if err := conn.QueryRow(ctx, "SELECT pg_promote(false)").Scan(&signalled); err != nil {
 		return fmt.Errorf("postgres: promote: %w", err)
 	}
-	if !done {
-		return fmt.Errorf("%w (%d s)", ErrPromotionPending, seconds)
+	deadline := time.Now().Add(max(wait, time.Second))
+	pause := replayPollFirst
+	for {
+		if err := conn.QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&inRecovery); err != nil {
+			return fmt.Errorf("postgres: promote: %w", err)
+		}
+		if !inRecovery {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w (%s)", ErrPromotionPending, wait)
+		}
+		if err := sleepCtx(ctx, pause); err != nil {
+			return fmt.Errorf("postgres: promote: %w", err)
+		}
+		pause = min(2*pause, replayPollMax)
 	}
-	return nil
 }
 
 // TerminateClientBackends ends every client session except the cloud's own (the management role, whatever

@@ -2,8 +2,11 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,6 +35,28 @@ func SlotName(instance string) (string, error) {
 		return "", errors.New("postgres: empty instance name for a slot")
 	}
 	name := slotPrefix + instance
+	if err := checkSlotName(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// replicaSlotPrefix marks the physical slots a primary keeps for its read replicas.
+const replicaSlotPrefix = "flexpg_rr_"
+
+// ReplicaSlotName is the name of the slot a primary keeps for the read replica server: the server name with
+// its hyphens as underscores. A name too long for a slot keeps its start and gets a hash of the whole name,
+// so two long names never share a slot.
+func ReplicaSlotName(server string) (string, error) {
+	if server == "" {
+		return "", errors.New("postgres: empty server name for a replica slot")
+	}
+	name := replicaSlotPrefix + strings.ReplaceAll(server, "-", "_")
+	if len(name) > maxIdentifierLen {
+		sum := sha256.Sum256([]byte(server))
+		suffix := "_" + hex.EncodeToString(sum[:4])
+		name = name[:maxIdentifierLen-len(suffix)] + suffix
+	}
 	if err := checkSlotName(name); err != nil {
 		return "", err
 	}

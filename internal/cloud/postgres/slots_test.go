@@ -19,3 +19,18 @@ func TestSlotName(t *testing.T) {
 		}
 	}
 }
+
+func TestReplicaSlotName(t *testing.T) {
+	if got, err := ReplicaSlotName("my-replica-1"); err != nil || got != "flexpg_rr_my_replica_1" {
+		t.Fatalf("%q %v", got, err)
+	}
+	long := strings.Repeat("a", 60)
+	a, errA := ReplicaSlotName(long + "-x")
+	b, errB := ReplicaSlotName(long + "-y")
+	if errA != nil || errB != nil || a == b || len(a) > 63 || len(b) > 63 {
+		t.Fatalf("long names: %q %q (%v %v)", a, b, errA, errB)
+	}
+	if _, err := ReplicaSlotName(""); err == nil {
+		t.Fatal("an empty name has no slot")
+	}
+}

@@ -33,6 +33,8 @@ type Server struct {
 	// Replication is set while the server is a read replica; Promotion records its last promotion.
 	Replication *Replication `json:"replication,omitempty"`
 	Promotion   *Promotion   `json:"promotion,omitempty"`
+	// StaleSlots are slots of replicas deleted while the server was down, dropped when it next starts.
+	StaleSlots []string `json:"stale_slots,omitempty"`
 	// PartnerPhase is the phase to show again when the operation holding the server as a partner ends.
 	PartnerPhase string     `json:"partner_phase,omitempty"`
 	ActiveOp     string     `json:"active_op,omitempty"` // operation holding the server; others get 409

@@ -15,6 +15,9 @@ type Replication struct {
 	Slot string `json:"slot"`
 	// State is replication_state (spec.ReplicationState*).
 	State string `json:"state"`
+	// PromoteTarget is the upstream's WAL position a promotion of the replica waits for (planned) or measured
+	// its lag against (forced); 0 when none is known.
+	PromoteTarget uint64 `json:"promote_target,omitempty"`
 	// UnreachableSince is when the watcher first found it not streaming; Broken follows after a grace.
 	UnreachableSince *time.Time `json:"unreachable_since,omitempty"`
 }
@@ -32,6 +35,13 @@ type Promotion struct {
 
 // IsReplica reports whether the server streams from another server now.
 func (s Server) IsReplica() bool { return s.Replication != nil && s.Replication.Upstream != "" }
+
+// AddStaleSlot records a slot of a deleted replica that the server must drop when it next runs.
+func (s *Server) AddStaleSlot(slot string) {
+	if !slices.Contains(s.StaleSlots, slot) {
+		s.StaleSlots = append(s.StaleSlots, slot)
+	}
+}
 
 // ReplicasOf returns the servers that stream from name, sorted by name.
 func (t *Tx) ReplicasOf(name string) ([]Server, error) {

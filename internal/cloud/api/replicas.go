@@ -1,0 +1,439 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
+)
+
+// replicaConfig maps a replica request onto the rules' view of it.
+func replicaConfig(s model.Server) spec.ReplicaConfig {
+	auto := s.AutoGrowEnabled
+	return spec.ReplicaConfig{
+		Name: s.Name, SourceServerID: s.SourceServerID, Location: s.Location, Zone: s.Zone, SKUName: s.SKUName,
+		StorageMB: s.StorageMB, AutoGrow: &auto, DelegatedSubnetID: s.DelegatedSubnetID, PrivateDNSZoneID: s.PrivateDNSZoneID,
+		ReplicationRole: s.ReplicationRole, PromoteOption: s.PromoteOption,
+	}
+}
+
+// putReplica creates or updates a read replica (create_mode Replica). Its rules are seed 004's: checked on
+// the request alone first, then against the source server, all before anything is stored.
+func (a *API) putReplica(w http.ResponseWriter, r *http.Request, req model.Server) {
+	if errs := spec.ValidateReplica(replicaConfig(req)); len(errs) > 0 {
+		invalid(w, errs)
+		return
+	}
+	if req.AdministratorPassword != "" {
+		invalid(w, spec.FieldErrors{spec.NewFieldError("administrator_password", spec.KindUnsupported,
+			"cannot be set on a read replica: it inherits the admin (and its password) from its primary, as the service does; change the password on the primary")})
+		return
+	}
+	createOnly := r.Header.Get("If-None-Match") == "*"
+	var op store.Operation
+	err := a.cfg.Store.Update(func(tx *store.Tx) error {
+		existing, err := tx.GetServer(req.Name)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			op, err = a.createReplica(tx, req)
+			return err
+		case err != nil:
+			return err
+		case createOnly:
+			return serverExists("flexpg_read_replica", req.Name)
+		case existing.Spec.CreateMode != spec.CreateModeReplica:
+			return conflictf("server %s was not created as a read replica; manage it as a flexpg_server", req.Name)
+		}
+		op, err = a.updateReplica(tx, existing, req)
+		return err
+	})
+	a.launch(w, op, err)
+}
+
+// createReplica records a new replica of a Ready source, inheriting what seed 004 says it inherits (the
+// admin, the version, the firewall rules and parameters; size, region and network unless given), and holds
+// the source as Updating while the replica is built.
+func (a *API) createReplica(tx *store.Tx, req model.Server) (store.Operation, error) {
+	src, err := replicaSource(tx, req.SourceServerID)
+	if err != nil {
+		return store.Operation{}, err
+	}
+	if err := checkIdle(tx, src); err != nil {
+		return store.Operation{}, err
+	}
+	if src.Phase != store.PhaseReady {
+		return store.Operation{}, conflictf("server %s is %s: a read replica is created from a running server; start it first", src.Spec.Name, src.Phase)
+	}
+	replicas, err := tx.ReplicasOf(src.Spec.Name)
+	if err != nil {
+		return store.Operation{}, err
+	}
+	errs := spec.ValidateReplicaSource(spec.ReplicaSource{Name: src.Spec.Name, SKUName: src.Spec.SKUName,
+		IsReplica: src.IsReplica(), Replicas: len(replicas)})
+	errs.Add(spec.ValidateReplicaCreateRole(req.ReplicationRole))
+	desired, netErrs := inheritFromSource(src.Spec, req)
+	errs.AddAll(netErrs)
+	errs.AddAll(spec.ValidateReplicaSize(spec.Size{SKUName: src.Spec.SKUName, StorageMB: src.Spec.StorageMB}, src.Spec.AutoGrowEnabled,
+		spec.Size{SKUName: desired.SKUName, StorageMB: desired.StorageMB}, desired.AutoGrowEnabled))
+	if len(errs) > 0 {
+		return store.Operation{}, errs
+	}
+	if err := checkPrivateAccess(tx, desired); err != nil {
+		return store.Operation{}, err
+	}
+	slot, err := postgres.ReplicaSlotName(desired.Name)
+	if err != nil {
+		return store.Operation{}, err
+	}
+	op := a.cfg.Ops.NewOperation(controller.KindReplicaCreate, spec.ServerID(desired.Name), desired.Name, nil)
+	s := store.Server{Spec: desired, Phase: store.PhaseProvisioning, ActiveOp: op.ID, CreatedAt: op.StartedAt,
+		Replication: &store.Replication{Upstream: src.Spec.Name, Slot: slot, State: spec.ReplicationStateProvisioning}}
+	if err := tx.PutServer(s); err != nil {
+		return op, err
+	}
+	if err := copyServerChildren(tx, src.Spec.Name, desired.Name); err != nil {
+		return op, err
+	}
+	if err := tx.HoldPartner(src, &op, store.PhaseUpdating); err != nil {
+		return op, err
+	}
+	return op, tx.PutOperation(op)
+}
+
+// replicaSource finds the server source_server_id names.
+func replicaSource(tx *store.Tx, id string) (store.Server, error) {
+	name, err := spec.ParseServerID(id)
+	if err != nil {
+		return store.Server{}, spec.FieldErrors{spec.NewFieldError("source_server_id", spec.KindFormat, "%s", err.Error())}
+	}
+	src, err := tx.GetServer(name)
+	if errors.Is(err, store.ErrNotFound) {
+		return src, spec.FieldErrors{spec.NewFieldError("source_server_id", spec.KindExists,
+			"names server %s, which does not exist (create it first, or add depends_on)", name)}
+	}
+	return src, err
+}
+
+// inheritFromSource is the replica's full spec: the request's values, and the source's where the request
+// has none. A replica of a private server is private: in the source's region it takes the source's subnet
+// and DNS zone unless it names its own; in another region it must name its own. A replica of a public
+// server is public.
+func inheritFromSource(src, req model.Server) (model.Server, spec.FieldErrors) {
+	d := model.Server{Name: req.Name, CreateMode: spec.CreateModeReplica, SourceServerID: req.SourceServerID,
+		Location: req.Location, Zone: req.Zone, SKUName: req.SKUName, StorageMB: req.StorageMB,
+		AutoGrowEnabled: req.AutoGrowEnabled, DelegatedSubnetID: req.DelegatedSubnetID, PrivateDNSZoneID: req.PrivateDNSZoneID,
+		Version: src.Version, AdministratorLogin: src.AdministratorLogin, ReplicationRole: spec.ReplicationRoleAsyncReplica,
+		PromoteOption: req.PromoteOption, State: spec.StateReady, Tags: req.Tags, MaintenanceWindow: req.MaintenanceWindow}
+	if d.Location == "" {
+		d.Location = src.Location
+	}
+	if d.SKUName == "" {
+		d.SKUName = src.SKUName
+	}
+	if d.StorageMB == 0 {
+		d.StorageMB = src.StorageMB
+	}
+	d.StorageTier, _ = spec.DefaultStorageTier(d.StorageMB)
+	if d.PromoteOption == "" {
+		d.PromoteOption = spec.PromoteOptionPlanned
+	}
+	if d.Zone == "" {
+		if region, ok := spec.LookupRegion(d.Location); ok && len(region.Zones) > 0 {
+			d.Zone = region.Zones[0]
+		}
+	}
+	var errs spec.FieldErrors
+	switch {
+	case src.DelegatedSubnetID == "" && d.DelegatedSubnetID != "":
+		errs.Add(spec.NewFieldError("delegated_subnet_id", spec.KindPrivateServer,
+			"cannot be set on a replica of %s, which has public access: a replica has its source's network mode", src.Name))
+	case src.DelegatedSubnetID != "" && d.DelegatedSubnetID == "" && d.Location == src.Location:
+		d.DelegatedSubnetID, d.PrivateDNSZoneID = src.DelegatedSubnetID, src.PrivateDNSZoneID
+	case src.DelegatedSubnetID != "" && d.DelegatedSubnetID == "":
+		errs.Add(spec.NewFieldError("delegated_subnet_id", spec.KindRequired,
+			"is required for a replica of private server %s in another region (%s, the source is in %s): name a delegated subnet of a VNet in %s, and private_dns_zone_id",
+			src.Name, d.Location, src.Location, d.Location))
+	case src.DelegatedSubnetID != "" && !sameVNet(src.DelegatedSubnetID, d.DelegatedSubnetID):
+		// Replication between two VNets needs them connected (peering), which the cloud does not simulate yet:
+		// refused, rather than a replica that never streams.
+		errs.Add(spec.NewFieldError("delegated_subnet_id", spec.KindUnsupported,
+			"must be a subnet of the source's virtual network for now (%s): replication between virtual networks is not supported by this version of the flexpg cloud yet",
+			src.DelegatedSubnetID))
+	}
+	pub := d.DelegatedSubnetID == ""
+	d.PublicNetworkAccessEnabled = &pub
+	return d, errs
+}
+
+// copyServerChildren gives a new replica its source's firewall rules and parameter overrides, as the service
+// does at creation; afterwards each server's change independently.
+func copyServerChildren(tx *store.Tx, from, to string) error {
+	rules, err := tx.ListFirewallRules(from)
+	if err != nil {
+		return err
+	}
+	for _, r := range rules {
+		r.Server = to
+		r.Rule.ServerName = to
+		r.Rule.ID = spec.FirewallRuleID(to, r.Rule.Name)
+		if err := tx.PutFirewallRule(r); err != nil {
+			return err
+		}
+	}
+	confs, err := tx.ListConfigurations(from)
+	if err != nil {
+		return err
+	}
+	for _, c := range confs {
+		c.Server = to
+		if err := tx.PutConfiguration(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateReplica applies an in-place change of a replica: its size (which stays at least its primary's).
+// Immutable fields need a new replica; promotions are replication_role changes.
+func (a *API) updateReplica(tx *store.Tx, existing store.Server, req model.Server) (store.Operation, error) {
+	name := existing.Spec.Name
+	if err := checkIdle(tx, existing); err != nil {
+		return store.Operation{}, err
+	}
+	var errs spec.FieldErrors
+	old := existing.Spec
+	immutable := map[string][2]string{
+		"source_server_id":    {old.SourceServerID, req.SourceServerID},
+		"location":            {old.Location, orDefault(req.Location, old.Location)},
+		"delegated_subnet_id": {old.DelegatedSubnetID, orDefault(req.DelegatedSubnetID, old.DelegatedSubnetID)},
+		"private_dns_zone_id": {old.PrivateDNSZoneID, orDefault(req.PrivateDNSZoneID, old.PrivateDNSZoneID)},
+	}
+	for _, field := range []string{"source_server_id", "location", "delegated_subnet_id", "private_dns_zone_id"} {
+		if v := immutable[field]; v[0] != v[1] {
+			errs.Add(spec.NewFieldError(field, spec.KindImmutable, "of a read replica cannot change (%q to %q); replace the replica", v[0], v[1]))
+		}
+	}
+	errs.Add(spec.ValidateReplicationRoleChange(old.ReplicationRole, req.ReplicationRole))
+	if len(errs) > 0 {
+		return store.Operation{}, errs
+	}
+	desired := old
+	desired.SKUName = orDefault(req.SKUName, old.SKUName)
+	if req.StorageMB != 0 {
+		desired.StorageMB = req.StorageMB
+		desired.StorageTier, _ = spec.DefaultStorageTier(req.StorageMB)
+	}
+	desired.AutoGrowEnabled = req.AutoGrowEnabled
+	desired.Tags, desired.MaintenanceWindow = req.Tags, req.MaintenanceWindow
+	if req.PromoteOption != "" {
+		desired.PromoteOption = req.PromoteOption
+	}
+	if role := orDefault(req.ReplicationRole, spec.ReplicationRoleAsyncReplica); role != orDefault(old.ReplicationRole, spec.ReplicationRoleAsyncReplica) {
+		return a.promoteReplica(tx, existing, desired, role)
+	}
+	if errs := spec.ValidateServerUpdate(serverConfig(old), serverConfig(desired)); len(errs) > 0 {
+		return store.Operation{}, errs
+	}
+	if existing.IsReplica() {
+		up, err := tx.GetServer(existing.Replication.Upstream)
+		if err != nil {
+			return store.Operation{}, err
+		}
+		if errs := spec.ValidateReplicaSize(spec.Size{SKUName: up.Spec.SKUName, StorageMB: up.Spec.StorageMB}, up.Spec.AutoGrowEnabled,
+			spec.Size{SKUName: desired.SKUName, StorageMB: desired.StorageMB}, desired.AutoGrowEnabled); len(errs) > 0 {
+			return store.Operation{}, errs
+		}
+	}
+	payload, _ := json.Marshal(controller.UpdatePayload{Old: old, New: desired})
+	op := a.cfg.Ops.NewOperation(controller.KindServerUpdate, spec.ServerID(name), name, payload)
+	return op, tx.HoldServer(existing, op, store.PhaseUpdating)
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// holdUpstream holds a replica's primary as Updating for op (a delete or promotion of the replica). A busy
+// primary makes the request wait (409), as any management operation on it would.
+func (a *API) holdUpstream(tx *store.Tx, replica store.Server, op *store.Operation) error {
+	up, err := tx.GetServer(replica.Replication.Upstream)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := checkIdle(tx, up); err != nil {
+		return err
+	}
+	return tx.HoldPartner(up, op, store.PhaseUpdating)
+}
+
+// promoteReplica starts a promotion of a replica (replication_role to Primary or None), after seed 004's
+// checks, which a forced promotion skips: both servers Ready, and for a promotion to primary server,
+// symmetry and a virtual endpoint whose reader targets the replica.
+func (a *API) promoteReplica(tx *store.Tx, existing store.Server, desired model.Server, role string) (store.Operation, error) {
+	name := existing.Spec.Name
+	if role == spec.ReplicationRoleAsyncReplica {
+		return store.Operation{}, spec.FieldErrors{spec.NewFieldError("replication_role", spec.KindUnsupported,
+			"AsyncReplica after Primary (swapping the roles back) is not supported by this version of the flexpg cloud yet; "+
+				"promote the old primary's side instead, or keep replication_role = \"Primary\"")}
+	}
+	if !existing.IsReplica() {
+		return store.Operation{}, conflictf("server %s does not stream from a primary now; there is nothing to promote", name)
+	}
+	up, err := tx.GetServer(existing.Replication.Upstream)
+	if err != nil {
+		return store.Operation{}, err
+	}
+	option := orDefault(desired.PromoteOption, spec.PromoteOptionPlanned)
+	if role == spec.ReplicationRolePrimary && up.Spec.HighAvailability != nil {
+		return store.Operation{}, conflictf("server %s has high availability: it cannot become a read replica of %s; "+
+			"remove its high_availability block first, then promote", up.Spec.Name, name)
+	}
+	facts, err := a.promotionFacts(tx, existing, up, role, option)
+	if err != nil {
+		return store.Operation{}, err
+	}
+	if fe := spec.PromotionBlocked(facts); fe != nil {
+		return store.Operation{}, spec.FieldErrors{fe}
+	}
+	if err := checkIdle(tx, up); err != nil {
+		return store.Operation{}, err
+	}
+	desired.ReplicationRole, desired.PromoteOption = role, option
+	payload, _ := json.Marshal(controller.PromotePayload{Role: role, Option: option, From: up.Spec.Name, Desired: desired})
+	op := a.cfg.Ops.NewOperation(controller.KindReplicaPromote, spec.ServerID(name), name, payload)
+	if err := tx.HoldPartner(up, &op, store.PhaseUpdating); err != nil {
+		return op, err
+	}
+	return op, tx.HoldServer(existing, op, store.PhaseUpdating)
+}
+
+// promotionFacts gathers what spec.PromotionBlocked decides on.
+func (a *API) promotionFacts(tx *store.Tx, replica, primary store.Server, role, option string) (spec.PromotionFacts, error) {
+	rValues, _, err := a.parameterValues(tx, replica)
+	if err != nil {
+		return spec.PromotionFacts{}, err
+	}
+	pValues, _, err := a.parameterValues(tx, primary)
+	if err != nil {
+		return spec.PromotionFacts{}, err
+	}
+	reader, err := readerTargets(tx, primary.Spec.Name, replica.Spec.Name)
+	if err != nil {
+		return spec.PromotionFacts{}, err
+	}
+	return spec.PromotionFacts{Role: role, Option: option,
+		Replica:       spec.Size{SKUName: replica.Spec.SKUName, StorageMB: replica.Spec.StorageMB},
+		Primary:       spec.Size{SKUName: primary.Spec.SKUName, StorageMB: primary.Spec.StorageMB},
+		ReplicaParams: rValues, PrimaryParams: pValues,
+		ReplicaReady: replica.Phase == store.PhaseReady, PrimaryReady: primary.Phase == store.PhaseReady,
+		ReaderTargetsReplica: reader}, nil
+}
+
+// readerTargets reports whether a virtual endpoint over primary has replica as its reader.
+func readerTargets(tx *store.Tx, primary, replica string) (bool, error) {
+	eps, err := tx.VirtualEndpointsOver(primary)
+	if err != nil {
+		return false, err
+	}
+	for _, ep := range eps {
+		if ep.Reader == replica {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// serverMetrics answers the server's replication metrics, read from PostgreSQL now.
+func (a *API) serverMetrics(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("server")
+	if err := a.cfg.Store.View(func(tx *store.Tx) error { _, err := serverFor(tx, name); return err }); err != nil {
+		a.fail(w, err)
+		return
+	}
+	m, err := a.cfg.Ops.Metrics(r.Context(), name)
+	if err != nil {
+		a.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// checkAgainstReplicas applies the rules a primary's change must keep with its read replicas: it never
+// outgrows the smallest (scale the replicas up first, seed 004), it keeps no high availability while it is
+// a replica itself (the old primary after a promotion to primary server), and a replica stops only after
+// its primary.
+func checkAgainstReplicas(tx *store.Tx, existing store.Server, desired model.Server) error {
+	if existing.IsReplica() {
+		if desired.HighAvailability != nil {
+			return spec.FieldErrors{spec.NewFieldError("high_availability", spec.KindUnsupported,
+				"cannot be enabled on %s while it is a read replica of %s (high availability is not available on replicas)",
+				existing.Spec.Name, existing.Replication.Upstream)}
+		}
+		if desired.State == spec.StateStopped && existing.Spec.State != spec.StateStopped {
+			if err := checkStopOrder(tx, existing); err != nil {
+				return err
+			}
+		}
+	}
+	replicas, err := tx.ReplicasOf(existing.Spec.Name)
+	if err != nil || len(replicas) == 0 {
+		return err
+	}
+	sizes := map[string]spec.Size{}
+	for _, r := range replicas {
+		sizes[r.Spec.Name] = spec.Size{SKUName: r.Spec.SKUName, StorageMB: r.Spec.StorageMB}
+	}
+	if errs := spec.ValidatePrimaryScale(spec.Size{SKUName: desired.SKUName, StorageMB: desired.StorageMB}, sizes); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// checkStopOrder: a replica stops only once its primary is stopped (seed 004, power operations).
+func checkStopOrder(tx *store.Tx, replica store.Server) error {
+	up, err := tx.GetServer(replica.Replication.Upstream)
+	if err != nil || up.Phase == store.PhaseStopped {
+		return nil
+	}
+	return conflictf("read replica %s can only be stopped after its primary %s: stop %s first (Terraform does when both change, since the replica depends on it)",
+		replica.Spec.Name, up.Spec.Name, up.Spec.Name)
+}
+
+// holdStoppedReplicas holds the stopped replicas of a primary that is asked to start: the start starts them
+// first, since the service starts replicas before their primary (seed 004, power operations).
+func holdStoppedReplicas(tx *store.Tx, primary store.Server, op *store.Operation) error {
+	replicas, err := tx.ReplicasOf(primary.Spec.Name)
+	if err != nil {
+		return err
+	}
+	for _, r := range replicas {
+		if r.Phase != store.PhaseStopped {
+			continue
+		}
+		if err := checkIdle(tx, r); err != nil {
+			return err
+		}
+		if err := tx.HoldPartner(r, op, store.PhaseStarting); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sameVNet reports whether two subnet IDs are in one virtual network.
+func sameVNet(a, b string) bool {
+	va, _, errA := spec.ParseSubnetID(a)
+	vb, _, errB := spec.ParseSubnetID(b)
+	return errA == nil && errB == nil && va == vb
+}
