@@ -281,6 +281,13 @@ func TestPromoteToPrimaryPlanned(t *testing.T) {
 		if err := writer.Exec(ctx, "create table through(n int); insert into through values (1)"); err != nil {
 			t.Fatal(err)
 		}
+		// The replica is asynchronous: the table reaches it a moment later.
+		if _, err := cloudtest.Eventually(ctx, 10*time.Second, func() error {
+			_, err := reader.QueryString(ctx, "select count(*)::text from through")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		if code := pgCode(reader.Exec(ctx, "insert into through values (2)")); code != "25006" {
 			t.Fatalf("write through the reader: SQLSTATE %q; want 25006", code)
 		}
