@@ -326,8 +326,10 @@ func TestPromoteToPrimaryPlanned(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	reads := startReads(reader)
 	l.MarkFault("promote")
 	promoted := promote(t, cloud, c, "it-pp-b", spec.ReplicationRolePrimary, spec.PromoteOptionPlanned)
+	promotedAt := time.Now()
 	// Writes flow again through the writer endpoint before the run ends.
 	acked := func() int {
 		n := 0
@@ -348,6 +350,11 @@ func TestPromoteToPrimaryPlanned(t *testing.T) {
 		t.Fatal(err)
 	}
 	sampler.Stop()
+	before, after := reads.stop(promotedAt)
+	t.Logf("reads through the reader endpoint: %d before the promotion ended, %d after", before, after)
+	if before == 0 || after == 0 {
+		t.Fatalf("the reader endpoint served %d reads before and %d after the promotion; want some on both sides", before, after)
+	}
 	stopCtx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	if err := l.Stop(stopCtx); err != nil {
@@ -436,4 +443,46 @@ func swapBack(t *testing.T, c *client.Client, promoted, old, endpoint string, wr
 	if code := pgCode(reader.Exec(ctx, "insert into through values (7)")); code != "25006" {
 		t.Fatalf("write through the reader after the swap back: SQLSTATE %q; want 25006", code)
 	}
+}
+
+// readLoad reads through an endpoint every 20 ms and remembers when each read succeeded.
+type readLoad struct {
+	stopped chan struct{}
+	done    chan []time.Time
+}
+
+func startReads(conn cloudtest.Conn) *readLoad {
+	r := &readLoad{stopped: make(chan struct{}), done: make(chan []time.Time, 1)}
+	go func() {
+		var ok []time.Time
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			if _, err := conn.QueryString(ctx, "select count(*)::text from through"); err == nil {
+				ok = append(ok, time.Now())
+			}
+			cancel()
+			select {
+			case <-r.stopped:
+				r.done <- ok
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return r
+}
+
+// stop ends the reads and counts the successful ones before and after at.
+func (r *readLoad) stop(at time.Time) (before, after int) {
+	close(r.stopped)
+	for _, t := range <-r.done {
+		if t.Before(at) {
+			before++
+		} else {
+			after++
+		}
+	}
+	return before, after
 }

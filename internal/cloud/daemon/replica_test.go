@@ -185,6 +185,44 @@ func TestReadReplica(t *testing.T) {
 		}
 		t.Logf("lag back to 0 bytes %s after replay resumed", took)
 	})
+	t.Run("a replica cut off from its primary is Broken, and Active again", func(t *testing.T) {
+		state := func(want string) time.Duration {
+			took, err := cloudtest.Eventually(ctx, 30*time.Second, func() error {
+				s, err := c.GetServer(ctx, "it-rr-replica")
+				if err == nil && s.ReplicationState != want {
+					err = fmt.Errorf("replication_state %s", s.ReplicationState)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatalf("want %s: %v", want, err)
+			}
+			return took
+		}
+		// Both servers stay up, but the primary loses the replica's slot (seed 004: the service may drop a
+		// lagging slot): the replica cannot stream.
+		ins, err := cloud.Controller().Instances("it-rr-primary")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const slot = "'flexpg_rr_it_rr_replica'"
+		// The walreceiver reconnects at once, so the drop is retried until it wins the race.
+		superuser(t, ins[0].Container, `DO $$ BEGIN
+			FOR i IN 1..100 LOOP
+				PERFORM pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = `+slot+` AND active_pid IS NOT NULL;
+				BEGIN
+					PERFORM pg_drop_replication_slot(`+slot+`);
+					RETURN;
+				EXCEPTION WHEN object_in_use THEN
+					PERFORM pg_sleep(0.02);
+				END;
+			END LOOP;
+			RAISE EXCEPTION 'the slot stayed in use';
+		END $$`)
+		t.Logf("Broken %s after the slot was dropped", state(spec.ReplicationStateBroken).Round(time.Millisecond))
+		superuser(t, ins[0].Container, "select pg_create_physical_replication_slot("+slot+", true)")
+		t.Logf("Active %s after it was back", state(spec.ReplicationStateActive).Round(time.Millisecond))
+	})
 	t.Run("a primary with replicas cannot be deleted", func(t *testing.T) {
 		_, err := c.DeleteServer(ctx, "it-rr-primary")
 		var apiErr *client.APIError
