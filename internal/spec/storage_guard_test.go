@@ -21,9 +21,19 @@ func TestDecideStorage(t *testing.T) {
 		{"data deleted", 100, false, true, 32768, StorageClearReadOnly},
 	}
 	for _, tc := range cases {
-		if got := DecideStorage(tc.used, capacity, tc.autoGrow, tc.readOnly, tc.mb); got != tc.want {
+		if got := DecideStorage(tc.used, capacity, 0, tc.autoGrow, tc.readOnly, tc.mb); got != tc.want {
 			t.Errorf("%s: got %d, want %d", tc.name, got, tc.want)
 		}
+	}
+	// Less than the minimum free is full at any share: 899 of 1000 used leaves 101, 901 leaves 99.
+	if got := DecideStorage(899, capacity, 100, false, false, 32768); got != StorageOK {
+		t.Errorf("101 free of a 100 minimum: %d", got)
+	}
+	if got := DecideStorage(901, capacity, 100, false, false, 32768); got != StorageSetReadOnly {
+		t.Errorf("99 free of a 100 minimum: %d", got)
+	}
+	if got := StorageMinFreeBytes(Scale{StorageDivisor: 512}); got != 10<<20 {
+		t.Errorf("5 GiB scaled by 512 = %d, want 10 MiB", got)
 	}
 }
 

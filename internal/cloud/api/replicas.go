@@ -283,9 +283,7 @@ func (a *API) holdUpstream(tx *store.Tx, replica store.Server, op *store.Operati
 func (a *API) promoteReplica(tx *store.Tx, existing store.Server, desired model.Server, role string) (store.Operation, error) {
 	name := existing.Spec.Name
 	if role == spec.ReplicationRoleAsyncReplica {
-		return store.Operation{}, spec.FieldErrors{spec.NewFieldError("replication_role", spec.KindUnsupported,
-			"AsyncReplica after Primary (swapping the roles back) is not supported by this version of the flexpg cloud yet; "+
-				"promote the old primary's side instead, or keep replication_role = \"Primary\"")}
+		return a.swapBack(tx, existing, desired)
 	}
 	if !existing.IsReplica() {
 		return store.Operation{}, conflictf("server %s does not stream from a primary now; there is nothing to promote", name)
@@ -436,4 +434,38 @@ func sameVNet(a, b string) bool {
 	va, _, errA := spec.ParseSubnetID(a)
 	vb, _, errB := spec.ParseSubnetID(b)
 	return errA == nil && errB == nil && va == vb
+}
+
+// swapBack reverses a promotion to primary server: replication_role back to AsyncReplica on the promoted
+// replica promotes the old primary, which streams from it now, to primary server again (the same
+// operation, checks and endpoint moves, in the other direction).
+func (a *API) swapBack(tx *store.Tx, promoted store.Server, desired model.Server) (store.Operation, error) {
+	name := promoted.Spec.Name
+	if promoted.IsReplica() || promoted.Promotion == nil || promoted.Promotion.Role != spec.ReplicationRolePrimary {
+		return store.Operation{}, conflictf("server %s was not promoted to primary server; there is nothing to swap back", name)
+	}
+	old, err := tx.GetServer(promoted.Promotion.From)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (!old.IsReplica() || old.Replication.Upstream != name)) {
+		return store.Operation{}, conflictf("the old primary %s is not a read replica of %s now; the roles cannot be swapped back", promoted.Promotion.From, name)
+	}
+	if err != nil {
+		return store.Operation{}, err
+	}
+	if err := checkIdle(tx, old); err != nil {
+		return store.Operation{}, err
+	}
+	option := orDefault(desired.PromoteOption, spec.PromoteOptionPlanned)
+	facts, err := a.promotionFacts(tx, old, promoted, spec.ReplicationRolePrimary, option)
+	if err != nil {
+		return store.Operation{}, err
+	}
+	if fe := spec.PromotionBlocked(facts); fe != nil {
+		return store.Operation{}, spec.FieldErrors{fe}
+	}
+	payload, _ := json.Marshal(controller.PromotePayload{Role: spec.ReplicationRolePrimary, Option: option, From: name, Desired: old.Spec})
+	op := a.cfg.Ops.NewOperation(controller.KindReplicaPromote, spec.ServerID(old.Spec.Name), old.Spec.Name, payload)
+	if err := tx.HoldPartner(promoted, &op, store.PhaseUpdating); err != nil {
+		return op, err
+	}
+	return op, tx.HoldServer(old, op, store.PhaseUpdating)
 }

@@ -21,7 +21,7 @@ func (h *harness) putConfiguration(server, name, value string) store.Operation {
 func (h *harness) submitConfiguration(server, name, value string) store.Operation {
 	h.t.Helper()
 	return h.submit(KindConfigurationPut, server, ConfigurationPayload{Name: name, Value: value},
-		func(tx *store.Tx, op store.Operation) error {
+		func(tx *store.Tx, op *store.Operation) error {
 			return updateServer(tx, server, func(s *store.Server) { s.ActiveOp, s.Phase = op.ID, store.PhaseUpdating })
 		})
 }
@@ -208,7 +208,7 @@ func TestConfigurationResetRollsBackToOverride(t *testing.T) {
 	}
 	h.refuseStart("demo", "max_connections = '50'", "FATAL:  could not create semaphores: No space left on device")
 	op := h.waitOp(h.submit(KindConfigurationPut, "demo", ConfigurationPayload{Name: "max_connections", Reset: true},
-		func(tx *store.Tx, op store.Operation) error {
+		func(tx *store.Tx, op *store.Operation) error {
 			return updateServer(tx, "demo", func(s *store.Server) { s.ActiveOp, s.Phase = op.ID, store.PhaseUpdating })
 		}).ID)
 	if op.Status != model.OperationFailed || !strings.Contains(op.Error.Message, "max_connections reset to its default was rolled back") {

@@ -258,12 +258,12 @@ func (h *harness) start() {
 }
 
 // submit stores a server-level operation as the API would and launches it.
-func (h *harness) submit(kind, server string, payload any, edit func(tx *store.Tx, op store.Operation) error) store.Operation {
+func (h *harness) submit(kind, server string, payload any, edit func(tx *store.Tx, op *store.Operation) error) store.Operation {
 	h.t.Helper()
 	body, _ := json.Marshal(payload)
 	op := h.ctl.NewOperation(kind, spec.ServerID(server), server, body)
 	if err := h.store.Update(func(tx *store.Tx) error {
-		if err := edit(tx, op); err != nil {
+		if err := edit(tx, &op); err != nil {
 			return err
 		}
 		return tx.PutOperation(op)
@@ -277,7 +277,7 @@ func (h *harness) submit(kind, server string, payload any, edit func(tx *store.T
 func (h *harness) createServer(name string) store.Operation {
 	spec := model.Server{Name: name, Location: "westeurope", Version: "15", SKUName: "B_Standard_B1ms",
 		StorageMB: 32768, AdministratorLogin: "pgadmin", State: "Ready"}
-	return h.submit(KindServerCreate, name, CreatePayload{Verifier: "SCRAM-SHA-256$verifier"}, func(tx *store.Tx, op store.Operation) error {
+	return h.submit(KindServerCreate, name, CreatePayload{Verifier: "SCRAM-SHA-256$verifier"}, func(tx *store.Tx, op *store.Operation) error {
 		return tx.PutServer(store.Server{Spec: spec, Phase: store.PhaseProvisioning, ActiveOp: op.ID})
 	})
 }
@@ -428,7 +428,7 @@ func TestFirewallRuleOpensEndpointAndReloads(t *testing.T) {
 	h := newHarness(t)
 	h.waitOp(h.createServer("demo").ID)
 	rule := model.FirewallRule{Name: "me", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"}
-	op := h.submit(KindFirewallPut, "demo", FirewallPayload{Rule: rule}, func(*store.Tx, store.Operation) error { return nil })
+	op := h.submit(KindFirewallPut, "demo", FirewallPayload{Rule: rule}, func(*store.Tx, *store.Operation) error { return nil })
 	if op := h.waitOp(op.ID); op.Status != model.OperationSucceeded {
 		t.Fatalf("firewall: %+v", op.Error)
 	}
@@ -454,7 +454,7 @@ func TestScaleChangesLimitsAndRestarts(t *testing.T) {
 	newSpec := s.Spec
 	newSpec.SKUName = "GP_Standard_D2s_v3"
 	op := h.submit(KindServerUpdate, "demo", UpdatePayload{Old: s.Spec, New: newSpec, Verifier: "SCRAM-SHA-256$new"},
-		func(tx *store.Tx, op store.Operation) error {
+		func(tx *store.Tx, op *store.Operation) error {
 			return updateServer(tx, "demo", func(s *store.Server) { s.ActiveOp = op.ID; s.Phase = store.PhaseUpdating })
 		})
 	if op := h.waitOp(op.ID); op.Status != model.OperationSucceeded {
@@ -480,7 +480,7 @@ func TestScaleChangesLimitsAndRestarts(t *testing.T) {
 func TestStopKeepsDataAndDeleteRemovesAll(t *testing.T) {
 	h := newHarness(t)
 	h.waitOp(h.createServer("demo").ID)
-	busy := func(tx *store.Tx, op store.Operation) error {
+	busy := func(tx *store.Tx, op *store.Operation) error {
 		return updateServer(tx, "demo", func(s *store.Server) { s.ActiveOp = op.ID })
 	}
 	if op := h.waitOp(h.submit(KindServerStop, "demo", nil, busy).ID); op.Status != model.OperationSucceeded {
@@ -506,7 +506,7 @@ func TestStopKeepsDataAndDeleteRemovesAll(t *testing.T) {
 func TestStoppedServerStartsItselfAfterSevenDays(t *testing.T) {
 	h := newHarness(t)
 	h.waitOp(h.createServer("demo").ID)
-	busy := func(tx *store.Tx, op store.Operation) error {
+	busy := func(tx *store.Tx, op *store.Operation) error {
 		return updateServer(tx, "demo", func(s *store.Server) { s.ActiveOp = op.ID })
 	}
 	h.waitOp(h.submit(KindServerStop, "demo", nil, busy).ID)

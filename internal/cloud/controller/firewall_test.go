@@ -16,7 +16,7 @@ func TestDamagedFirewallRuleFailsTheChange(t *testing.T) {
 	h := newHarness(t)
 	h.waitOp(h.createServer("demo").ID)
 	damaged := model.FirewallRule{Name: "backwards", StartIPAddress: "10.0.0.9", EndIPAddress: "10.0.0.1"}
-	op := h.waitOp(h.submit(KindFirewallPut, "demo", FirewallPayload{Rule: damaged}, func(*store.Tx, store.Operation) error { return nil }).ID)
+	op := h.waitOp(h.submit(KindFirewallPut, "demo", FirewallPayload{Rule: damaged}, func(*store.Tx, *store.Operation) error { return nil }).ID)
 	if op.Status != model.OperationFailed || op.Error == nil || !strings.Contains(op.Error.Message, "firewall rule backwards of server demo") {
 		t.Fatalf("op %s %+v, want a failure naming the rule", op.Status, op.Error)
 	}

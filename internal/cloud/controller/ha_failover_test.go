@@ -117,7 +117,7 @@ func TestFailoverRefusedWhenTheStandbyDoesNotAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	op := h.submit(KindServerFailover, "demo", FailoverPayload{Mode: FailoverPlanned, From: "0", To: "1"},
-		func(tx *store.Tx, op store.Operation) error { return tx.HoldServer(s, op, store.PhaseUpdating) })
+		func(tx *store.Tx, op *store.Operation) error { return tx.HoldServer(s, *op, store.PhaseUpdating) })
 	done := h.waitOp(op.ID)
 	if done.Status != model.OperationFailed || done.Error.Code != model.CodeConflict {
 		t.Fatalf("failover to a dead standby: %s %+v, want a conflict", done.Status, done.Error)

@@ -16,7 +16,7 @@ func (h *harness) createHAServer(name, standbyZone string) store.Server {
 	sp := model.Server{Name: name, Location: "westeurope", Zone: "1", Version: "15", SKUName: "GP_Standard_D2s_v3",
 		StorageMB: 32768, AdministratorLogin: "pgadmin", State: "Ready",
 		HighAvailability: &model.HighAvailability{Mode: spec.HAModeZoneRedundant, StandbyAvailabilityZone: standbyZone}}
-	op := h.submit(KindServerCreate, name, CreatePayload{Verifier: "SCRAM-SHA-256$verifier"}, func(tx *store.Tx, op store.Operation) error {
+	op := h.submit(KindServerCreate, name, CreatePayload{Verifier: "SCRAM-SHA-256$verifier"}, func(tx *store.Tx, op *store.Operation) error {
 		return tx.PutServer(store.Server{Spec: sp, Phase: store.PhaseProvisioning, ActiveOp: op.ID})
 	})
 	if done := h.waitOp(op.ID); done.Status != model.OperationSucceeded {
@@ -79,8 +79,8 @@ func TestDisableHARemovesTheStandby(t *testing.T) {
 	sb, _ := s.Standby()
 	off := s.Spec
 	off.HighAvailability = nil
-	op := h.submit(KindServerUpdate, "demo", UpdatePayload{Old: s.Spec, New: off}, func(tx *store.Tx, op store.Operation) error {
-		return tx.HoldServer(s, op, store.PhaseUpdating)
+	op := h.submit(KindServerUpdate, "demo", UpdatePayload{Old: s.Spec, New: off}, func(tx *store.Tx, op *store.Operation) error {
+		return tx.HoldServer(s, *op, store.PhaseUpdating)
 	})
 	if done := h.waitOp(op.ID); done.Status != model.OperationSucceeded {
 		t.Fatalf("disable HA: %+v", done.Error)
@@ -107,8 +107,8 @@ func TestEnableHAInPlace(t *testing.T) {
 	on := s.Spec
 	on.SKUName = "GP_Standard_D2s_v3"
 	on.HighAvailability = &model.HighAvailability{Mode: spec.HAModeSameZone}
-	op := h.submit(KindServerUpdate, "demo", UpdatePayload{Old: s.Spec, New: on}, func(tx *store.Tx, op store.Operation) error {
-		return tx.HoldServer(s, op, store.PhaseUpdating)
+	op := h.submit(KindServerUpdate, "demo", UpdatePayload{Old: s.Spec, New: on}, func(tx *store.Tx, op *store.Operation) error {
+		return tx.HoldServer(s, *op, store.PhaseUpdating)
 	})
 	if done := h.waitOp(op.ID); done.Status != model.OperationSucceeded {
 		t.Fatalf("enable HA: %+v", done.Error)
@@ -132,7 +132,7 @@ func TestPowerAndScalingActOnBothInstances(t *testing.T) {
 	run := func(kind string, phase string) {
 		t.Helper()
 		cur, _ := h.server("demo")
-		op := h.submit(kind, "demo", nil, func(tx *store.Tx, op store.Operation) error { return tx.HoldServer(cur, op, phase) })
+		op := h.submit(kind, "demo", nil, func(tx *store.Tx, op *store.Operation) error { return tx.HoldServer(cur, *op, phase) })
 		if done := h.waitOp(op.ID); done.Status != model.OperationSucceeded {
 			t.Fatalf("%s: %+v", kind, done.Error)
 		}
@@ -149,8 +149,8 @@ func TestPowerAndScalingActOnBothInstances(t *testing.T) {
 	cur, _ := h.server("demo")
 	bigger := cur.Spec
 	bigger.SKUName = "GP_Standard_D4s_v3"
-	op := h.submit(KindServerUpdate, "demo", UpdatePayload{Old: cur.Spec, New: bigger}, func(tx *store.Tx, op store.Operation) error {
-		return tx.HoldServer(cur, op, store.PhaseUpdating)
+	op := h.submit(KindServerUpdate, "demo", UpdatePayload{Old: cur.Spec, New: bigger}, func(tx *store.Tx, op *store.Operation) error {
+		return tx.HoldServer(cur, *op, store.PhaseUpdating)
 	})
 	if done := h.waitOp(op.ID); done.Status != model.OperationSucceeded {
 		t.Fatalf("scale: %+v", done.Error)

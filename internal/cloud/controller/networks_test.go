@@ -15,7 +15,7 @@ import (
 
 func (h *harness) putSubnet(p SubnetPayload) store.Operation {
 	h.t.Helper()
-	return h.waitOp(h.submit(KindSubnetPut, "", p, func(*store.Tx, store.Operation) error { return nil }).ID)
+	return h.waitOp(h.submit(KindSubnetPut, "", p, func(*store.Tx, *store.Operation) error { return nil }).ID)
 }
 
 func (h *harness) subnet(vnet, name string) (store.Subnet, error) {
@@ -94,14 +94,14 @@ func TestNetworkOperationsRunOneAtATime(t *testing.T) {
 	h := newHarnessWith(t, func(h *harness) { h.guard = g })
 	g.arm() // the controller's start applied the rules once already
 	first := h.submit(KindSubnetPut, "", SubnetPayload{VNet: "v1", Subnet: model.Subnet{Name: "a", AddressPrefix: "10.20.1.0/24"}},
-		func(*store.Tx, store.Operation) error { return nil })
+		func(*store.Tx, *store.Operation) error { return nil })
 	select {
 	case <-g.entered:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the first operation never reached its isolation step")
 	}
 	second := h.submit(KindSubnetPut, "", SubnetPayload{VNet: "v1", Subnet: model.Subnet{Name: "b", AddressPrefix: "10.20.2.0/24"}},
-		func(*store.Tx, store.Operation) error { return nil })
+		func(*store.Tx, *store.Operation) error { return nil })
 	close(g.open)
 	a, b := h.waitOp(first.ID), h.waitOp(second.ID)
 	if a.Status != model.OperationSucceeded || b.Status != model.OperationSucceeded {

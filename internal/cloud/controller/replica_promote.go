@@ -206,9 +206,7 @@ func (c *Controller) promoteReplica(ctx context.Context, name string, p PromoteP
 func (c *Controller) detachReplica(ctx context.Context, name string, p PromotePayload) error {
 	if err := c.store.Update(func(tx *store.Tx) error {
 		return updateServer(tx, name, func(s *store.Server) {
-			role, option := p.Desired.ReplicationRole, p.Desired.PromoteOption
 			s.Spec = p.Desired
-			s.Spec.ReplicationRole, s.Spec.PromoteOption = role, option
 			if s.Replication != nil {
 				s.Replication.Upstream, s.Replication.PromoteTarget = "", 0
 			}

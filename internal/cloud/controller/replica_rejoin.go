@@ -25,6 +25,10 @@ func (c *Controller) rejoinAsReplica(ctx context.Context, old, primary string) e
 			if !s.IsReplica() {
 				s.Replication = &store.Replication{Upstream: primary, Slot: slot, State: spec.ReplicationStateReconfiguring}
 			}
+			if s.Spec.CreateMode == spec.CreateModeReplica {
+				// A replica promoted to primary server whose roles were swapped back reads AsyncReplica again.
+				s.Spec.ReplicationRole = spec.ReplicationRoleAsyncReplica
+			}
 		})
 	}); err != nil {
 		return err

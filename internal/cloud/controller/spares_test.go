@@ -87,7 +87,7 @@ func TestCreateAdoptsASpare(t *testing.T) {
 	if next := h.waitSpare("15"); next.Volume == spare.Volume {
 		t.Fatal("the adopted spare is still listed as a spare")
 	}
-	busy := func(tx *store.Tx, op store.Operation) error {
+	busy := func(tx *store.Tx, op *store.Operation) error {
 		return updateServer(tx, "second", func(s *store.Server) { s.ActiveOp = op.ID })
 	}
 	if op := h.waitOp(h.submit(KindServerDelete, "second", nil, busy).ID); op.Status != model.OperationSucceeded {

@@ -40,9 +40,10 @@ func (c *Controller) guardServer(s store.Server) error {
 		return err
 	}
 	capacity := spec.StorageCapacityBytes(s.Spec.StorageMB, c.cfg.Scale)
-	switch spec.DecideStorage(used, capacity, s.Spec.AutoGrowEnabled, s.ReadOnly, s.Spec.StorageMB) {
+	switch spec.DecideStorage(used, capacity, spec.StorageMinFreeBytes(c.cfg.Scale), s.Spec.AutoGrowEnabled, s.ReadOnly, s.Spec.StorageMB) {
 	case spec.StorageSetReadOnly:
-		c.log.Warn("storage is 95% full: the server is now read-only; grow storage_mb or delete data", "server", name, "used", used, "capacity", capacity)
+		c.log.Warn("storage is 95% full or under 5 GiB free: the server is now read-only; grow storage_mb or delete data (or a stopped replica's slot is keeping WAL)",
+			"server", name, "used", used, "capacity", capacity)
 		return c.setReadOnly(ctx, name, true)
 	case spec.StorageClearReadOnly:
 		c.log.Info("storage below 95% again: the server is writable", "server", name)

@@ -14,6 +14,7 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloudtest"
+	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
 // inSubnet runs a command with `cloud run` (the real binary) in a throwaway container on a subnet.
@@ -162,6 +163,10 @@ func TestPrivateAccess(t *testing.T) {
 		}
 	})
 
+	t.Run("a private replica and virtual endpoint resolve and connect inside the VNet", func(t *testing.T) {
+		privateReplica(t, bin, cloud, c, name)
+	})
+
 	do(c.DeleteServer(ctx, name))
 	cleanupNetworks(c)
 	st, err := c.Status(ctx)
@@ -202,4 +207,33 @@ func cleanupNetworks(c *client.Client) {
 	for _, v := range []string{"vnet-a", "vnet-b", "vnet-c"} {
 		wait(c.DeleteVirtualNetwork(ctx, v))
 	}
+}
+
+// privateReplica: a replica of a private server takes its subnet and DNS zone (seed 004), has no host
+// endpoint, streams inside the VNet, and a virtual endpoint's writer and reader names resolve in the VNet to
+// the primary and the replica, verified with verify-full.
+func privateReplica(t *testing.T, bin string, cloud *cloudtest.Cloud, c *client.Client, primary string) {
+	ctx := context.Background()
+	do := waiter(t, c)
+	replica := primary + "-r"
+	do(c.PutServer(ctx, replica, model.Server{Name: replica, CreateMode: spec.CreateModeReplica, SourceServerID: spec.ServerID(primary)}, true))
+	r, err := c.GetServer(ctx, replica)
+	if err != nil || r.Host != "" || r.Port != 0 || r.DelegatedSubnetID != "/virtualNetworks/vnet-a/subnets/db" ||
+		r.PrivateDNSZoneID != "/privateDnsZones/corp.postgres.flexpg.internal" || r.ReplicationState != spec.ReplicationStateActive {
+		t.Fatalf("private replica %+v %v", r, err)
+	}
+	do(c.PutVirtualEndpoint(ctx, primary, model.VirtualEndpoint{Name: "it-private-ve", ReplicaServerID: spec.ServerID(replica)}))
+	ve, err := c.GetVirtualEndpoint(ctx, primary, "it-private-ve")
+	if err != nil || ve.WriterPort != 0 || ve.ReaderPort != 0 {
+		t.Fatalf("private virtual endpoint %+v %v", ve, err)
+	}
+	for host, want := range map[string]string{ve.WriterFQDN: "f", ve.ReaderFQDN: "t", r.FQDN: "t"} {
+		out, code := inSubnet(t, bin, cloud, "/virtualNetworks/vnet-a/subnets/app", []string{"PGPASSWORD=" + canary},
+			"psql", "host="+host+" user=pgadmin dbname=postgres sslmode=verify-full", "-XAtc", "select pg_is_in_recovery()")
+		if code != 0 || strings.TrimSpace(out) != want {
+			t.Errorf("%s from vnet-a/app: in recovery %q (exit %d); want %s", host, out, code, want)
+		}
+	}
+	do(c.DeleteVirtualEndpoint(ctx, primary, "it-private-ve"))
+	do(c.DeleteServer(ctx, replica))
 }

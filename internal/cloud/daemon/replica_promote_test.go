@@ -281,6 +281,13 @@ func TestPromoteToPrimaryPlanned(t *testing.T) {
 		if err := writer.Exec(ctx, "create table through(n int); insert into through values (1)"); err != nil {
 			t.Fatal(err)
 		}
+		// The replica is asynchronous: the table reaches it a moment later.
+		if _, err := cloudtest.Eventually(ctx, 10*time.Second, func() error {
+			_, err := reader.QueryString(ctx, "select count(*)::text from through")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		if code := pgCode(reader.Exec(ctx, "insert into through values (2)")); code != "25006" {
 			t.Fatalf("write through the reader: SQLSTATE %q; want 25006", code)
 		}
@@ -399,4 +406,34 @@ func TestPromoteToPrimaryPlanned(t *testing.T) {
 			t.Fatalf("write on the old primary: SQLSTATE %q; want 25006", code)
 		}
 	})
+	t.Run("the roles swap back", func(t *testing.T) { swapBack(t, c, "it-pp-b", "it-pp-a", "it-pp-ve", writer, reader) })
+}
+
+// swapBack sets replication_role back to AsyncReplica on a replica promoted to primary server, which
+// promotes the old primary again, and checks the roles and the endpoint went back.
+func swapBack(t *testing.T, c *client.Client, promoted, old, endpoint string, writer, reader cloudtest.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	rep, err := c.GetServer(ctx, promoted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.ReplicationRole, rep.PromoteOption = spec.ReplicationRoleAsyncReplica, spec.PromoteOptionPlanned
+	waiter(t, c)(c.PutServer(ctx, promoted, *rep, false))
+	a, errA := c.GetServer(ctx, old)
+	b, errB := c.GetServer(ctx, promoted)
+	if errA != nil || errB != nil || a.ReplicaOf != "" || b.ReplicaOf != spec.ServerID(old) ||
+		b.ReplicationRole != spec.ReplicationRoleAsyncReplica || b.ReplicationState != spec.ReplicationStateActive {
+		t.Fatalf("after the swap back: %s %+v (%v)\n%s %+v (%v)", old, a, errA, promoted, b, errB)
+	}
+	ve, err := c.GetVirtualEndpoint(ctx, old, endpoint)
+	if err != nil || ve.WriterServerID != spec.ServerID(old) || ve.ReaderServerID != spec.ServerID(promoted) {
+		t.Fatalf("virtual endpoint after the swap back %+v %v", ve, err)
+	}
+	if err := writer.Exec(ctx, "insert into through values (6)"); err != nil {
+		t.Fatalf("write through the writer after the swap back: %v", err)
+	}
+	if code := pgCode(reader.Exec(ctx, "insert into through values (7)")); code != "25006" {
+		t.Fatalf("write through the reader after the swap back: SQLSTATE %q; want 25006", code)
+	}
 }

@@ -86,7 +86,7 @@ func (s *Session) Replication(context.Context) ([]postgres.Replica, postgres.LSN
 }
 
 // Status reports the host in recovery while it is configured as a standby and was not promoted since, and
-// its timeline (1 until it is promoted). A promoted host whose files say primary again is an ordinary
+// its timeline (1 until it is promoted); a standby reports the WAL it replayed. A promoted host whose files say primary again is an ordinary
 // primary, which a later rewind may turn into a standby once more.
 func (s *Session) Status(context.Context) (postgres.Status, error) {
 	s.c.mu.Lock()
@@ -99,8 +99,16 @@ func (s *Session) Status(context.Context) (postgres.Status, error) {
 		tl = 1
 	}
 	inRecovery := standby && !s.c.promoted[s.host]
+	st := postgres.Status{InRecovery: inRecovery, Timeline: tl, CurrentLSN: s.c.lsn}
+	if inRecovery {
+		// A standby has everything (lagging: 0x80 behind), and streams.
+		st.CurrentLSN, st.ReceiveLSN, st.ReplayLSN, st.Receiver = 0, s.c.lsn, s.c.lsn, "streaming"
+		if s.c.lagging {
+			st.ReplayLSN -= 0x80
+		}
+	}
 	s.c.mu.Unlock()
-	return postgres.Status{InRecovery: inRecovery, Timeline: tl, CurrentLSN: s.c.lsn}, nil
+	return st, nil
 }
 
 // Promote moves the host to a timeline above every timeline seen so far.
