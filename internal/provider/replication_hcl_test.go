@@ -62,49 +62,48 @@ func replicaCreatedChecks(name string) []statecheck.StateCheck {
 	}
 }
 
-// switchover is a test of a promotion to primary server. Its steps: setup creates a server, its replica and
-// a virtual endpoint whose reader is the replica; promoted (the same with replication_role = "Primary")
-// switches over in place, and promotedCheck checks the cloud then; the whole configuration plans empty
-// afterwards. Destroying it meets the service's rule that a server with replicas stays (the former primary
-// replicates from the promoted server, and Terraform destroys the replica before the server it names as
-// its source), and the provider says what to do: destroy the former primary first. Doing so with prefix (the
-// provider block, or nothing) and the promoted replica alone, named by its source's ID, works; goneCheck
-// runs then, and the test case's destroy deletes the promoted server.
+// switchover is a test of a promotion to primary server. setup creates a server, its replica and a virtual
+// endpoint whose reader is the replica; promoted (the same with replication_role = "Primary") switches over
+// in place, and promotedCheck checks the cloud then; the whole configuration plans empty afterwards. Then
+// either the roles are swapped back (swapBack) or it all comes down in the order the service allows
+// (formerPrimaryFirst).
 type switchover struct {
-	setup                    resource.TestStep
-	promoted, prefix         string
-	replica, source          string
-	promotedCheck, goneCheck resource.TestCheckFunc
+	setup                  resource.TestStep
+	promoted, prefix       string // prefix: the provider block of the configurations, if any
+	replica, source        string
+	promotedCheck          resource.TestCheckFunc
+	swappedBack, goneCheck resource.TestCheckFunc
+	swappedBackConfig      string // the configuration with replication_role = "AsyncReplica" again
 }
 
 func (s switchover) steps() []resource.TestStep {
 	return []resource.TestStep{
 		s.setup,
-		{
-			Config: s.promoted,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(replicaAddr, plancheck.ResourceActionUpdate),
-				plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionNoop),
-				plancheck.ExpectResourceAction(endpointAddr, plancheck.ResourceActionNoop),
-			}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(replicaAddr, tfjsonpath.New("replication_role"), knownvalue.StringExact(spec.ReplicationRolePrimary)),
-			},
-			Check: s.promotedCheck,
-		},
-		{
-			// A refresh of everything after the switchover: nothing to change.
-			Config:           s.promoted,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-		},
-		{
+		s.roleChange(s.promoted, spec.ReplicationRolePrimary, s.promotedCheck),
+		emptyPlan(s.promoted),
+	}
+}
+
+// swapBack sets replication_role back to AsyncReplica: in place, the former primary is the primary again
+// and the configuration plans empty; the test case's destroy then deletes everything in Terraform's order.
+func (s switchover) swapBack() []resource.TestStep {
+	return append(s.steps(), s.roleChange(s.swappedBackConfig, spec.ReplicationRoleAsyncReplica, s.swappedBack),
+		emptyPlan(s.swappedBackConfig))
+}
+
+// formerPrimaryFirst destroys after the switchover. That meets the service's rule that a server with
+// replicas stays (the former primary replicates from the promoted server, and Terraform destroys the
+// replica before the server it names as its source), and the provider says what to do; destroying the
+// former primary first works, goneCheck runs then, and the test case's destroy deletes the promoted server.
+func (s switchover) formerPrimaryFirst() []resource.TestStep {
+	return append(s.steps(),
+		resource.TestStep{
 			Config:      s.promoted,
 			Destroy:     true,
 			ExpectError: wrapTolerant(`Read Replica Has Replicas[\s\S]*destroy the former primary first`),
 		},
-		{
-			// The way the diagnostic says: the former primary (and what uses it) goes first, the promoted
-			// server stays as it is.
+		resource.TestStep{
+			// The former primary (and what uses it) goes first, the promoted server stays as it is.
 			Config: s.prefix + replicaBlockHCL("test", s.replica, fmt.Sprintf("%q", spec.ServerID(s.source)),
 				map[string]string{"replication_role": `"Primary"`}),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -112,6 +111,30 @@ func (s switchover) steps() []resource.TestStep {
 				plancheck.ExpectResourceAction(replicaAddr, plancheck.ResourceActionNoop),
 			}},
 			Check: s.goneCheck,
+		})
+}
+
+// roleChange applies config, which changes only the replica's replication_role, to role: an in-place
+// update of the replica alone.
+func (s switchover) roleChange(config, role string, check resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{
+		Config: config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(replicaAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionNoop),
+			plancheck.ExpectResourceAction(endpointAddr, plancheck.ResourceActionNoop),
+		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(replicaAddr, tfjsonpath.New("replication_role"), knownvalue.StringExact(role)),
 		},
+		Check: check,
+	}
+}
+
+// emptyPlan refreshes everything and requires that config plans no change.
+func emptyPlan(config string) resource.TestStep {
+	return resource.TestStep{
+		Config:           config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 	}
 }

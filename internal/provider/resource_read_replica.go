@@ -138,9 +138,10 @@ func (replicaAPI) explainDeleteConflict(o object, err error, diags *diag.Diagnos
 	}
 	diags.AddError("Read Replica Has Replicas", fmt.Sprintf("The cloud refused to delete %s: it was promoted to "+
 		"primary server, and %s replicates from it now; a server with read replicas cannot be deleted.\n\n"+
-		"Terraform destroys a replica before the server its source_server_id names, so destroy the former "+
-		"primary first: remove its flexpg_server (and the virtual endpoint on it) from the configuration, set "+
-		"this replica's source_server_id to %q, and apply; then destroy the replica.",
-		o.What, strings.Join(e.replicas, ", "), e.sourceID))
+		"Terraform destroys a replica before the server its source_server_id names. Swap the roles back first "+
+		"(replication_role = %q, then apply; it needs the virtual endpoint whose reader is the former primary), "+
+		"or destroy the former primary first: remove its flexpg_server (and the virtual endpoint on it) from the "+
+		"configuration, set this replica's source_server_id to %q, and apply. Then destroy the replica.",
+		o.What, strings.Join(e.replicas, ", "), spec.ReplicationRoleAsyncReplica, e.sourceID))
 	return true
 }

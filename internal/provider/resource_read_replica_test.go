@@ -294,46 +294,66 @@ func TestAccReadReplica_promoteIndependent(t *testing.T) {
 	))
 }
 
-// TestAccReadReplica_promotePrimary switches over to a replica through a virtual endpoint whose reader is
-// that replica: the roles swap (the writer name reaches the promoted server, the reader name the former
-// primary, now its replica), the whole configuration plans empty afterwards, and it all comes down in the
-// order the service allows (see switchover).
-func TestAccReadReplica_promotePrimary(t *testing.T) {
-	source, replica, endpoint := acctest.RandomName("rrpsrc"), acctest.RandomName("rrprim"), acctest.RandomName("rrep")
-	withEndpoint := func(more map[string]string) string {
-		return accReplicationHCL(source, replica, more) + endpointBlockHCL(endpoint, "flexpg_server.test.id", "flexpg_read_replica.test.id")
+// accSwitchover is a switchover (see switchover) of a server named source to its replica named replica
+// through the virtual endpoint named endpoint, whose names are checked to reach the right servers.
+func accSwitchover(t *testing.T, source, replica, endpoint string) switchover {
+	withEndpoint := func(role string) string {
+		return accReplicationHCL(source, replica, map[string]string{"replication_role": fmt.Sprintf("%q", role)}) +
+			endpointBlockHCL(endpoint, "flexpg_server.test.id", "flexpg_read_replica.test.id")
 	}
 	const login, password = "pgadmin", "Str0ng-Passw0rd!"
-	resource.Test(t, accTestCase(t, switchover{
-		setup: resource.TestStep{
-			Config: withEndpoint(nil),
-			Check: resource.ComposeTestCheckFunc(
-				acctest.CheckReachesPrimary(endpointAddr, "writer_host", "writer_port", login, password, true),
-				acctest.CheckReachesPrimary(endpointAddr, "reader_host", "reader_port", login, password, false),
-			),
-		},
-		promoted: withEndpoint(map[string]string{"replication_role": `"Primary"`}),
-		replica:  replica, source: source,
-		promotedCheck: resource.ComposeTestCheckFunc(
-			checkCloudServer(t, replica, func(s *model.Server) error {
-				if s.ReplicaOf != "" || s.LastPromotion == nil || s.LastPromotion.ReplicationRole != spec.ReplicationRolePrimary {
-					return fmt.Errorf("replica_of %q, last_promotion %+v; want a primary promoted to Primary", s.ReplicaOf, s.LastPromotion)
+	// roles checks the servers and the endpoint's names when primary is the primary and the other its replica.
+	roles := func(primary, other string) resource.TestCheckFunc {
+		return resource.ComposeTestCheckFunc(
+			checkCloudServer(t, other, func(s *model.Server) error {
+				if s.ReplicaOf != spec.ServerID(primary) {
+					return fmt.Errorf("replicates from %q, want %s", s.ReplicaOf, spec.ServerID(primary))
 				}
 				return nil
 			}),
-			checkCloudServer(t, source, func(s *model.Server) error {
-				if s.ReplicaOf != spec.ServerID(replica) {
-					return fmt.Errorf("the former primary replicates from %q, want %s", s.ReplicaOf, spec.ServerID(replica))
+			checkCloudServer(t, primary, func(s *model.Server) error {
+				if s.ReplicaOf != "" || !slices.Equal(s.Replicas, []string{spec.ServerID(other)}) {
+					return fmt.Errorf("replica_of %q, replicas %v; want a primary of %s", s.ReplicaOf, s.Replicas, other)
 				}
 				return nil
 			}),
-			checkCloudEndpoint(t, source, endpoint, spec.ServerID(replica), spec.ServerID(source)),
+			checkCloudEndpoint(t, source, endpoint, spec.ServerID(primary), spec.ServerID(other)),
 			acctest.CheckReachesPrimary(endpointAddr, "writer_host", "writer_port", login, password, true),
 			acctest.CheckReachesPrimary(endpointAddr, "reader_host", "reader_port", login, password, false),
-		),
+		)
+	}
+	return switchover{
+		setup:             resource.TestStep{Config: withEndpoint(spec.ReplicationRoleAsyncReplica), Check: roles(source, replica)},
+		promoted:          withEndpoint(spec.ReplicationRolePrimary),
+		swappedBackConfig: withEndpoint(spec.ReplicationRoleAsyncReplica),
+		replica:           replica, source: source,
+		promotedCheck: resource.ComposeTestCheckFunc(roles(replica, source),
+			checkCloudServer(t, replica, func(s *model.Server) error {
+				if s.LastPromotion == nil || s.LastPromotion.ReplicationRole != spec.ReplicationRolePrimary {
+					return fmt.Errorf("last_promotion %+v, want a promotion to Primary", s.LastPromotion)
+				}
+				return nil
+			})),
+		swappedBack: roles(source, replica),
 		goneCheck: resource.ComposeTestCheckFunc(
 			acctest.CheckServerDestroyed(source),
 			acctest.CheckVirtualEndpointDestroyed(source, endpoint),
 		),
-	}.steps()...))
+	}
+}
+
+// TestAccReadReplica_promotePrimary switches over to a replica through a virtual endpoint whose reader is
+// that replica: the roles swap (the writer name reaches the promoted server, the reader name the former
+// primary, now its replica), and the whole configuration plans empty afterwards. Swapping the roles back
+// is the same in the other direction; then the test case's destroy deletes everything.
+func TestAccReadReplica_promotePrimary(t *testing.T) {
+	s := accSwitchover(t, acctest.RandomName("rrpsrc"), acctest.RandomName("rrprim"), acctest.RandomName("rrep"))
+	resource.Test(t, accTestCase(t, s.swapBack()...))
+}
+
+// TestAccReadReplica_destroyAfterSwitchover switches over and destroys: the promoted server has the former
+// primary as its replica, so the provider says to destroy that one first, and doing so works.
+func TestAccReadReplica_destroyAfterSwitchover(t *testing.T) {
+	s := accSwitchover(t, acctest.RandomName("rrdsrc"), acctest.RandomName("rrdprim"), acctest.RandomName("rrdep"))
+	resource.Test(t, accTestCase(t, s.formerPrimaryFirst()...))
 }

@@ -17,7 +17,7 @@ resource "flexpg_read_replica" "reporting" {
 # A geo-replica for disaster recovery, as large as its source so it can take the primary role. For a drill,
 # set replication_role = "Primary" and apply: a switchover, after which it is the primary and
 # flexpg_server.example its replica (a flexpg_virtual_endpoint whose reader is this replica is required).
-# "None" instead makes it an independent server for good.
+# Set "AsyncReplica" again to swap back. "None" instead makes it an independent server for good.
 resource "flexpg_read_replica" "dr" {
   name             = "example-pg-dr"
   source_server_id = flexpg_server.example.id
