@@ -205,3 +205,35 @@ func TestFlowReadReplica_destroyAfterSwitchover(t *testing.T) {
 		}),
 	}.formerPrimaryFirst()...))
 }
+
+// TestFlowReadReplica_private: the replica of a private server in its region takes the server's subnet and
+// DNS zone when it names neither, has no host endpoint, and plans empty afterwards, also when it names them.
+func TestFlowReadReplica_private(t *testing.T) {
+	t.Parallel()
+	c := memcloud.New(t)
+	net := defaultPrivateNet("vnet1", "db", "corp.postgres.flexpg.internal", "corp-vnet1")
+	subnetID, zoneID := spec.SubnetID("vnet1", "db"), spec.PrivateDNSZoneID("corp.postgres.flexpg.internal")
+	private := flowServerHCL(c, mergeAttrs(privateServerAttrs(), map[string]string{"sku_name": gpSKU}), privateServerDependsOn) + net.hcl()
+	at := func(attr string, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(replicaAddr, tfjsonpath.New(attr), v)
+	}
+	resource.UnitTest(t, flowTestCase(c,
+		resource.TestStep{
+			Config: private + replicaBlockHCL("test", flowReplica, "flexpg_server.test.id", nil),
+			ConfigStateChecks: []statecheck.StateCheck{
+				at("delegated_subnet_id", knownvalue.StringExact(subnetID)),
+				at("private_dns_zone_id", knownvalue.StringExact(zoneID)),
+				at("host", knownvalue.Null()),
+				at("port", knownvalue.Null()),
+				at("fqdn", knownvalue.StringExact(flowReplica+"."+spec.DNSSuffix)),
+			},
+		},
+		resource.TestStep{
+			Config: private + replicaBlockHCL("test", flowReplica, "flexpg_server.test.id", map[string]string{
+				"delegated_subnet_id": "flexpg_subnet.test.id",
+				"private_dns_zone_id": "flexpg_private_dns_zone.test.id",
+			}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
+	))
+}
