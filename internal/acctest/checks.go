@@ -21,6 +21,8 @@ const (
 	typeFirewallRule  = ProviderName + "_firewall_rule"
 	typeConfiguration = ProviderName + "_server_configuration"
 	typeDatabase      = ProviderName + "_database"
+	typeReadReplica   = ProviderName + "_read_replica"
+	typeEndpoint      = ProviderName + "_virtual_endpoint"
 	// Network resources: network.go.
 	typeVirtualNetwork     = ProviderName + "_virtual_network"
 	typeSubnet             = ProviderName + "_subnet"
@@ -28,15 +30,15 @@ const (
 	typePrivateDNSZoneLink = ProviderName + "_private_dns_zone_virtual_network_link"
 )
 
-// CheckDestroy is a TestCase.CheckDestroy for any configuration of flexpg resources: every server, firewall
-// rule, database and network object left in the final state must be gone from the cloud, and every
-// configuration must be back at its default (or gone with its server).
+// CheckDestroy is a TestCase.CheckDestroy for any configuration of flexpg resources: every server, read
+// replica, virtual endpoint, firewall rule, database and network object left in the final state must be
+// gone from the cloud, and every configuration must be back at its default (or gone with its server).
 func CheckDestroy(s *terraform.State) error {
 	for _, rs := range s.RootModule().Resources {
 		id := rs.Primary.ID
 		var check resource.TestCheckFunc
 		switch rs.Type {
-		case typeServer:
+		case typeServer, typeReadReplica:
 			name, err := spec.ParseServerID(id)
 			if err != nil {
 				return err
@@ -48,6 +50,12 @@ func CheckDestroy(s *terraform.State) error {
 				return err
 			}
 			check = CheckFirewallRuleDestroyed(server, rule)
+		case typeEndpoint:
+			server, name, err := spec.ParseChildID(id, spec.CollectionVirtualEndpoints)
+			if err != nil {
+				return err
+			}
+			check = CheckVirtualEndpointDestroyed(server, name)
 		case typeDatabase:
 			server, db, err := spec.ParseChildID(id, spec.CollectionDatabases)
 			if err != nil {
@@ -103,6 +111,16 @@ func CheckDatabaseDestroyed(server, db string) resource.TestCheckFunc {
 		ctx, cancel := checkContext()
 		defer cancel()
 		_, err := c.GetDatabase(ctx, server, db)
+		return err
+	})
+}
+
+// CheckVirtualEndpointDestroyed checks that the server has no such virtual endpoint (or that it is gone).
+func CheckVirtualEndpointDestroyed(server, name string) resource.TestCheckFunc {
+	return checkGone(fmt.Sprintf("virtual endpoint %q of server %q", name, server), func(c *client.Client) error {
+		ctx, cancel := checkContext()
+		defer cancel()
+		_, err := c.GetVirtualEndpoint(ctx, server, name)
 		return err
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
+	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -25,24 +27,9 @@ const pgInvalidPassword = "28P01"
 // proves a password change reached the server. The server needs a firewall rule admitting 127.0.0.1.
 func CheckAdminLogin(resourceAddress, login, password string, wantOK bool) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[resourceAddress]
-		if !ok {
-			return fmt.Errorf("%s is not in state", resourceAddress)
-		}
-		host, port := rs.Primary.Attributes["host"], rs.Primary.Attributes["port"]
-		if host == "" || port == "" {
-			return fmt.Errorf("%s has no host endpoint (host %q, port %q)", resourceAddress, host, port)
-		}
-		dsn := url.URL{
-			Scheme:   "postgres",
-			User:     url.UserPassword(login, password),
-			Host:     net.JoinHostPort(host, port),
-			Path:     "/postgres",
-			RawQuery: "sslmode=require",
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
 		defer cancel()
-		conn, err := pgx.Connect(ctx, dsn.String())
+		conn, err := connect(ctx, s, resourceAddress, "host", "port", login, password)
 		if err == nil {
 			defer conn.Close(ctx)
 			err = conn.Ping(ctx)
@@ -62,4 +49,75 @@ func CheckAdminLogin(resourceAddress, login, password string, wantOK bool) resou
 				resourceAddress, login, pgInvalidPassword, err)
 		}
 	}
+}
+
+// CheckReachesPrimary connects, as login with password, to the host endpoint a resource's hostAttr and
+// portAttr attributes name (a server's host and port, a virtual endpoint's writer_host and writer_port) and
+// checks that the server there is a primary (wantPrimary) or a server in recovery, a read replica. It proves
+// where a name leads after a promotion. The server there needs a firewall rule admitting 127.0.0.1.
+func CheckReachesPrimary(resourceAddress, hostAttr, portAttr, login, password string, wantPrimary bool) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+		defer cancel()
+		conn, err := connect(ctx, s, resourceAddress, hostAttr, portAttr, login, password)
+		if err != nil {
+			return fmt.Errorf("connecting to %s through %s: %w", resourceAddress, hostAttr, err)
+		}
+		defer conn.Close(ctx)
+		var inRecovery bool
+		if err := conn.QueryRow(ctx, "select pg_is_in_recovery()").Scan(&inRecovery); err != nil {
+			return fmt.Errorf("asking the server behind %s's %s: %w", resourceAddress, hostAttr, err)
+		}
+		if inRecovery == wantPrimary {
+			return fmt.Errorf("%s's %s reaches a server with pg_is_in_recovery() = %v; want a primary: %v",
+				resourceAddress, hostAttr, inRecovery, wantPrimary)
+		}
+		return nil
+	}
+}
+
+// ExecOnServer runs sql as login on the server name, through the host endpoint the cloud reports for it,
+// behind Terraform's back (a transaction a test needs on a primary). The server needs a firewall rule
+// admitting 127.0.0.1.
+func ExecOnServer(t *testing.T, name, login, password, sql string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+	defer cancel()
+	s, err := Client(t).GetServer(ctx, name)
+	if err != nil {
+		t.Fatalf("reading server %s: %v", name, err)
+	}
+	conn, err := dial(ctx, s.Host, strconv.Itoa(s.Port), login, password)
+	if err != nil {
+		t.Fatalf("connecting to server %s: %v", name, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatalf("on server %s: %s: %v", name, sql, err)
+	}
+}
+
+// connect opens a TLS connection (sslmode=require) as login to the host endpoint that the attributes
+// hostAttr and portAttr of a resource in state name.
+func connect(ctx context.Context, s *terraform.State, resourceAddress, hostAttr, portAttr, login, password string) (*pgx.Conn, error) {
+	rs, ok := s.RootModule().Resources[resourceAddress]
+	if !ok {
+		return nil, fmt.Errorf("%s is not in state", resourceAddress)
+	}
+	return dial(ctx, rs.Primary.Attributes[hostAttr], rs.Primary.Attributes[portAttr], login, password)
+}
+
+// dial opens a TLS connection (sslmode=require) as login to host:port.
+func dial(ctx context.Context, host, port, login, password string) (*pgx.Conn, error) {
+	if host == "" || port == "" || port == "0" {
+		return nil, fmt.Errorf("no host endpoint (host %q, port %q)", host, port)
+	}
+	dsn := url.URL{
+		Scheme:   "postgres",
+		User:     url.UserPassword(login, password),
+		Host:     net.JoinHostPort(host, port),
+		Path:     "/postgres",
+		RawQuery: "sslmode=require",
+	}
+	return pgx.Connect(ctx, dsn.String())
 }

@@ -107,8 +107,9 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"replica_capacity": schema.Int64Attribute{
 				MarkdownDescription: "How many more read replicas the server can have: none for a Burstable server or a replica.", Computed: true,
 			},
-			"replication_state": computed("On a read replica, the state of its replication; one of " +
-				spec.MarkdownList(spec.ReplicationStates()) + ". Null on a server that replicates from nothing."),
+			"replication_state": computed("On a read replica, or a server promoted from one, the state of its " +
+				"replication; one of " + spec.MarkdownList(spec.ReplicationStates()) + ". Null on a server that " +
+				"was never a replica."),
 			"sku_name":         computed("Compute size."),
 			"source_server_id": computed("Source of a restored server, when the cloud reports it."),
 			"standby_zone":     computed("Availability zone of the HA standby (after a failover, the former primary's); null without HA."),

@@ -87,8 +87,13 @@ func (fn cloudPlanCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanReque
 
 // flowServerRecord reads the flow server's record, or fails the check.
 func flowServerRecord(c *memcloud.Cloud, check func(s store.Server) error) resource.TestCheckFunc {
+	return flowRecord(c, flowServer, check)
+}
+
+// flowRecord reads the record of the server name, or fails the check.
+func flowRecord(c *memcloud.Cloud, name string, check func(s store.Server) error) resource.TestCheckFunc {
 	return checkCloud(func() error {
-		s, err := c.Server(flowServer)
+		s, err := c.Server(name)
 		if err != nil {
 			return err
 		}

@@ -216,7 +216,12 @@ func expectPlan(t *testing.T, config string, checks ...plancheck.PlanCheck) {
 // serverHCL renders a valid Burstable server; overrides replace (or, with "", remove) attributes and extra
 // adds lines.
 func serverHCL(overrides map[string]string, extra string) string {
-	return blockHCL(`resource "flexpg_server" "test"`, map[string]string{
+	return serverBlockHCL("test", overrides, extra)
+}
+
+// serverBlockHCL is serverHCL for the flexpg_server labelled label.
+func serverBlockHCL(label string, overrides map[string]string, extra string) string {
+	return blockHCL(fmt.Sprintf("resource \"flexpg_server\" %q", label), map[string]string{
 		"name":                   `"plan-test"`,
 		"location":               `"westeurope"`,
 		"sku_name":               `"B_Standard_B1ms"`,

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -94,10 +95,11 @@ func TestFlattenReplica(t *testing.T) {
 		t.Errorf("flatten:\n got %+v\nwant %+v", m, want)
 	}
 
-	// Promoted to an independent server: replicates from nothing, and source_server_id still reads as set.
-	s.ReplicaOf, s.ReplicationState, s.ReplicationRole = "", "", spec.ReplicationRoleNone
+	// Promoted to an independent server: it replicates from nothing, keeps the state its promotion ended in,
+	// and source_server_id still reads as set.
+	s.ReplicaOf, s.ReplicationRole = "", spec.ReplicationRoleNone
 	replicaAPI{}.flatten(context.Background(), replicaObject("r1"), &s, &m, &diags)
-	if diags.HasError() || m.ReplicationRole.ValueString() != "None" || !m.ReplicationState.IsNull() ||
+	if diags.HasError() || m.ReplicationRole.ValueString() != "None" || m.ReplicationState.ValueString() != "Active" ||
 		m.SourceServerID.ValueString() != "/flexibleServers/p1" {
 		t.Errorf("after a promotion to None: %+v (%v)", m, diags)
 	}
@@ -167,18 +169,43 @@ func TestCompleteCreateTakesTheSourcesAutoGrow(t *testing.T) {
 	}
 }
 
+// A replica promoted to primary server has its former primary as a replica: its delete is refused, and the
+// diagnostic says to destroy the former primary first. Any other conflict is left to the shape.
 func TestReplicaDeleteConflict(t *testing.T) {
-	o := replicaObject("r1")
-	conflict := &client.APIError{StatusCode: http.StatusConflict, Code: model.CodeConflict,
-		Message: "server r1 has read replicas (p1): delete them first"}
-	var diags diag.Diagnostics
-	if !(replicaAPI{}).explainDeleteConflict(o, conflict, &diags) || !strings.Contains(diags[0].Detail(), `replication_role = "AsyncReplica"`) ||
-		!strings.Contains(diags[0].Detail(), conflict.Message) {
-		t.Errorf("conflict: %v", diags)
-	}
-	busy := &client.APIError{StatusCode: http.StatusConflict, Code: model.CodeServerBusy}
-	if (replicaAPI{}).explainDeleteConflict(o, busy, &diags) {
-		t.Error("a busy server was explained as a replica with replicas; the shape retries it")
+	for _, tt := range []struct {
+		name      string
+		replicas  []string
+		explained bool
+	}{
+		{"promoted to primary server", []string{"/flexibleServers/p1"}, true},
+		{"used by a virtual endpoint", nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if r.Method == http.MethodDelete {
+					w.WriteHeader(http.StatusConflict)
+					_ = json.NewEncoder(w).Encode(model.ErrorResponse{Error: model.Error{Code: model.CodeConflict, Message: "refused"}})
+					return
+				}
+				_ = json.NewEncoder(w).Encode(model.Server{Name: "r1", SourceServerID: "/flexibleServers/p1", Replicas: tt.replicas})
+			}))
+			defer srv.Close()
+			o := replicaObject("r1")
+			_, err := replicaAPI{}.remove(context.Background(), client.New(srv.URL, "t"), o)
+			if !errors.Is(err, client.ErrConflict) {
+				t.Fatalf("remove: %v, want the conflict", err)
+			}
+			var diags diag.Diagnostics
+			explained := replicaAPI{}.explainDeleteConflict(o, err, &diags)
+			if explained != tt.explained {
+				t.Fatalf("explained %v, want %v (%v)", explained, tt.explained, diags)
+			}
+			if explained && (!strings.Contains(diags[0].Detail(), "destroy the former primary first") ||
+				!strings.Contains(diags[0].Detail(), `set this replica's source_server_id to "/flexibleServers/p1"`)) {
+				t.Errorf("diagnostic: %s", diags[0].Detail())
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -104,18 +105,43 @@ func (replicaAPI) completeCreate(ctx context.Context, c *client.Client, plan *re
 	body.AutoGrowEnabled = s.AutoGrowEnabled
 }
 
-// explainDeleteConflict: a replica promoted to primary server has its former primary as a replica, and the
-// service deletes no server with replicas; Terraform destroys the replica before the server it names as its
-// source, so that is what a destroy after a switchover meets.
+// remove deletes the replica. A replica promoted to primary server has its former primary as a replica now,
+// and the service deletes no server with replicas; Terraform destroys a replica before the server its
+// source_server_id names, so that is what a destroy after a switchover meets. Such a refusal comes back as
+// a hasReplicasError, which explainDeleteConflict reports with the order that works.
+func (a replicaAPI) remove(ctx context.Context, c *client.Client, o object) (*model.Operation, error) {
+	op, err := a.serverCalls.remove(ctx, c, o)
+	if !errors.Is(err, client.ErrConflict) || errors.Is(err, client.ErrBusy) {
+		return op, err
+	}
+	s, getErr := c.GetServer(ctx, o.Name)
+	if getErr != nil || len(s.Replicas) == 0 {
+		return op, err // refused for another reason, which the cloud's message says
+	}
+	return nil, hasReplicasError{replicas: s.Replicas, sourceID: s.SourceServerID, err: err}
+}
+
+// hasReplicasError is the cloud's refusal to delete a replica that has replicas of its own.
+type hasReplicasError struct {
+	replicas []string // their IDs
+	sourceID string   // the replica's source_server_id
+	err      error
+}
+
+func (e hasReplicasError) Error() string { return e.err.Error() }
+func (e hasReplicasError) Unwrap() error { return e.err }
+
 func (replicaAPI) explainDeleteConflict(o object, err error, diags *diag.Diagnostics) bool {
-	var apiErr *client.APIError
-	if !errors.Is(err, client.ErrConflict) || errors.Is(err, client.ErrBusy) || !errors.As(err, &apiErr) {
+	var e hasReplicasError
+	if !errors.As(err, &e) {
 		return false
 	}
-	diags.AddError("Error Deleting Read Replica", fmt.Sprintf("The cloud refused to delete %s: %s\n\n"+
-		"If it was promoted to primary server (replication_role = %q), its former primary replicates from it now, "+
-		"and a server with read replicas cannot be deleted. Swap the roles back first (replication_role = %q, "+
-		"then apply), or delete the former primary first.", o.What, apiErr.Message, spec.ReplicationRolePrimary,
-		spec.ReplicationRoleAsyncReplica))
+	diags.AddError("Read Replica Has Replicas", fmt.Sprintf("The cloud refused to delete %s: it was promoted to "+
+		"primary server, and %s replicates from it now; a server with read replicas cannot be deleted.\n\n"+
+		"Terraform destroys a replica before the server its source_server_id names. Swap the roles back first "+
+		"(replication_role = %q, then apply; it needs the virtual endpoint whose reader is the former primary), "+
+		"or destroy the former primary first: remove its flexpg_server (and the virtual endpoint on it) from the "+
+		"configuration, set this replica's source_server_id to %q, and apply. Then destroy the replica.",
+		o.What, strings.Join(e.replicas, ", "), spec.ReplicationRoleAsyncReplica, e.sourceID))
 	return true
 }

@@ -69,8 +69,9 @@ func readReplicaSchema(ctx context.Context) schema.Schema {
 				"It must be `"+spec.ReplicationRoleAsyncReplica+"` (the default) at create; changing it "+
 				"promotes the replica in place, as `promote_option` says. `"+spec.ReplicationRolePrimary+"` "+
 				"promotes it to primary server, a switchover: the roles swap, this server becomes the primary and "+
-				"its source replicates from it, and setting `"+spec.ReplicationRoleAsyncReplica+"` again swaps "+
-				"them back. It needs the same `sku_name` and `storage_mb` as the source, equal values of the "+
+				"its source replicates from it; setting `"+spec.ReplicationRoleAsyncReplica+"` again swaps them "+
+				"back, the same way in the other direction. It needs the same `sku_name` and `storage_mb` as the "+
+				"source, a source without high availability, equal values of the "+
 				"parameters that size shared memory, and a `flexpg_virtual_endpoint` on the source whose "+
 				"`replica_server_id` is this replica, unless `promote_option` is `"+spec.PromoteOptionForced+
 				"`. `"+spec.ReplicationRoleNone+"` promotes it to an independent server and removes it from "+
@@ -79,8 +80,10 @@ func readReplicaSchema(ctx context.Context) schema.Schema {
 			"replication_state": schema.StringAttribute{
 				MarkdownDescription: "State of the replication as the cloud reports it; one of " +
 					spec.MarkdownList(spec.ReplicationStates()) + ". `" + spec.ReplicationStateActive + "` once the " +
-					"replica streams from its primary (a create waits for it). Null while the server replicates from " +
-					"nothing (promoted to primary server or to an independent server).",
+					"replica streams from its primary (a create waits for it); a promotion walks `" +
+					spec.ReplicationStateReconfiguring + "`, `" + spec.ReplicationStateUpdating + "`, `" +
+					spec.ReplicationStateCatchup + "` and ends `" + spec.ReplicationStateActive + "`, which a " +
+					"promoted server keeps.",
 				Computed: true,
 			},
 			"sku_name": schema.StringAttribute{
@@ -133,11 +136,15 @@ func readReplicaSchema(ctx context.Context) schema.Schema {
 const replicaPromotionDescription = "**Promotions.** Set `replication_role` to `" + spec.ReplicationRolePrimary +
 	"` to switch over: this replica becomes the primary and the source server its replica. The configuration " +
 	"that made the servers still plans empty afterwards: `source_server_id` reads back as set and a " +
-	"`flexpg_virtual_endpoint` keeps its ID, while its writer and reader names follow the roles. A server with " +
-	"read replicas cannot be deleted, so after a switchover swap the roles back (`replication_role = \"" +
-	spec.ReplicationRoleAsyncReplica + "\"`) before destroying the replica, or destroy the former primary first. " +
-	"Set `replication_role` to `" + spec.ReplicationRoleNone + "` to make the replica an independent server " +
-	"for good; destroying it afterwards deletes only it."
+	"`flexpg_virtual_endpoint` keeps its ID, while its writer and reader names follow the roles (the reader " +
+	"then reaches the former primary, so it serves a swap back too). A server with read replicas cannot be " +
+	"deleted, and Terraform destroys a replica before the server its `source_server_id` names, so before " +
+	"destroying everything after a switchover, swap the roles back (`replication_role = \"" +
+	spec.ReplicationRoleAsyncReplica + "\"`, then apply); or destroy the former primary first: remove its " +
+	"`flexpg_server` (and the virtual endpoint on it) from the configuration, set this replica's " +
+	"`source_server_id` to the ID itself (`\"/" + spec.CollectionServers + "/<name>\"`, so nothing else " +
+	"changes) and apply; then destroy the replica. Set `replication_role` to `" + spec.ReplicationRoleNone +
+	"` to make the replica an independent server for good; destroying it afterwards deletes only it."
 
 // replicaSKUNames are the catalog SKUs a replica may have: every SKU but the Burstable ones.
 func replicaSKUNames() []string {

@@ -148,7 +148,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"replica_capacity": schema.Int64Attribute{
-				MarkdownDescription: "How many more read replicas the server can have.",
+				MarkdownDescription: "How many more read replicas (`flexpg_read_replica`) the server can have: none for a Burstable server or a replica.",
 				Computed:            true,
 			},
 			"sku_name": schema.StringAttribute{

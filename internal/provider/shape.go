@@ -257,9 +257,12 @@ func (s *resourceShape[M, A]) absent(ctx context.Context, t target, diags *diag.
 	return true
 }
 
-// createRefused reports a create the cloud did not accept.
+// createRefused reports a create the cloud did not accept. An object that exists already is to be imported;
+// but a name the cloud refuses because another object holds it (a virtual endpoint's name is unique in the
+// whole cloud, not only under its server) names its field, and is reported there with the cloud's words.
 func createRefused(o object, err error, diags *diag.Diagnostics) {
-	if errors.Is(err, client.ErrAlreadyExists) {
+	var apiErr *client.APIError
+	if errors.Is(err, client.ErrAlreadyExists) && !(errors.As(err, &apiErr) && apiErr.Field != "") {
 		alreadyExists(o, diags)
 		return
 	}

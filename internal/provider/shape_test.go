@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
@@ -104,5 +105,24 @@ func TestCreateOnlyUpdateCallsNothing(t *testing.T) {
 	r.update(context.Background(), target{o: databaseObject("db1", "app")}, &plan, &prior, &config, &diags)
 	if diags.HasError() {
 		t.Fatal(diags)
+	}
+}
+
+// An object that exists is to be imported; a name another object holds is reported on the field.
+func TestCreateRefused(t *testing.T) {
+	o := virtualEndpointObject("p1", "app")
+	var diags diag.Diagnostics
+	createRefused(o, &client.APIError{StatusCode: http.StatusConflict, Code: model.CodeAlreadyExists, Message: "exists"}, &diags)
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), "terraform import <resource address> "+o.ID) {
+		t.Errorf("an existing object: %v", diags)
+	}
+	diags = nil
+	createRefused(o, &client.APIError{StatusCode: http.StatusConflict, Code: model.CodeAlreadyExists, Field: "name",
+		Message: "virtual endpoint app exists on server p2; its names are unique in the cloud: choose another name"}, &diags)
+	if len(diags) != 1 || strings.Contains(diags[0].Detail(), "terraform import") || !strings.Contains(diags[0].Detail(), "exists on server p2") {
+		t.Errorf("a name held elsewhere: %v", diags)
+	}
+	if d, ok := diags[0].(diag.DiagnosticWithPath); !ok || !d.Path().Equal(path.Root("name")) {
+		t.Errorf("a name held elsewhere is not reported on name: %v", diags)
 	}
 }
