@@ -86,6 +86,9 @@ func (a *API) createReplica(tx *store.Tx, req model.Server) (store.Operation, er
 	if err := checkPrivateAccess(tx, desired); err != nil {
 		return store.Operation{}, err
 	}
+	if err := checkReplicaVNets(tx, src.Spec, desired); err != nil {
+		return store.Operation{}, err
+	}
 	slot, err := postgres.ReplicaSlotName(desired.Name)
 	if err != nil {
 		return store.Operation{}, err
@@ -158,12 +161,6 @@ func inheritFromSource(src, req model.Server) (model.Server, spec.FieldErrors) {
 		errs.Add(spec.NewFieldError("delegated_subnet_id", spec.KindRequired,
 			"is required for a replica of private server %s in another region (%s, the source is in %s): name a delegated subnet of a VNet in %s, and private_dns_zone_id",
 			src.Name, d.Location, src.Location, d.Location))
-	case src.DelegatedSubnetID != "" && !sameVNet(src.DelegatedSubnetID, d.DelegatedSubnetID):
-		// Replication between two VNets needs them connected (peering), which the cloud does not simulate yet:
-		// refused, rather than a replica that never streams.
-		errs.Add(spec.NewFieldError("delegated_subnet_id", spec.KindUnsupported,
-			"must be a subnet of the source's virtual network for now (%s): replication between virtual networks is not supported by this version of the flexpg cloud yet",
-			src.DelegatedSubnetID))
 	}
 	pub := d.DelegatedSubnetID == ""
 	d.PublicNetworkAccessEnabled = &pub
@@ -429,11 +426,29 @@ func holdStoppedReplicas(tx *store.Tx, primary store.Server, op *store.Operation
 	return nil
 }
 
-// sameVNet reports whether two subnet IDs are in one virtual network.
-func sameVNet(a, b string) bool {
-	va, _, errA := spec.ParseSubnetID(a)
-	vb, _, errB := spec.ParseSubnetID(b)
-	return errA == nil && errB == nil && va == vb
+// checkReplicaVNets: a private replica in another virtual network than its source replicates through the
+// two delegated subnets, which must not overlap (their addresses would be ambiguous to each other).
+func checkReplicaVNets(tx *store.Tx, src, replica model.Server) error {
+	if src.DelegatedSubnetID == "" || replica.DelegatedSubnetID == "" || src.DelegatedSubnetID == replica.DelegatedSubnetID {
+		return nil
+	}
+	prefix := func(id string) string {
+		vnet, name, err := spec.ParseSubnetID(id)
+		if err != nil {
+			return ""
+		}
+		sub, err := tx.GetSubnet(vnet, name)
+		if err != nil {
+			return ""
+		}
+		return sub.Subnet.AddressPrefix
+	}
+	a, b := prefix(replica.DelegatedSubnetID), prefix(src.DelegatedSubnetID)
+	if a != "" && b != "" && spec.PrefixesOverlap(a, b) {
+		return spec.FieldErrors{spec.NewFieldError("delegated_subnet_id", spec.KindOverlap,
+			"names a subnet (%s) that overlaps the source's delegated subnet (%s): a replica in another virtual network needs addresses of its own", a, b)}
+	}
+	return nil
 }
 
 // swapBack reverses a promotion to primary server: replication_role back to AsyncReplica on the promoted

@@ -19,6 +19,8 @@ type serverState struct {
 	rules     []store.FirewallRule
 	// upstream is the server a read replica streams from (nil for a server that is not one).
 	upstream *store.Server
+	// peers are subnets of other virtual networks whose servers replicate with this one (replica_peering.go).
+	peers []netip.Prefix
 }
 
 func (c *Controller) loadServerState(name string) (serverState, error) {
@@ -37,6 +39,9 @@ func (c *Controller) loadServerState(name string) (serverState, error) {
 				return fmt.Errorf("upstream of read replica %s: %w", name, err)
 			}
 			st.upstream = &up
+		}
+		if st.peers, err = peerSources(tx, st.server, st.upstream); err != nil {
+			return err
 		}
 		st.rules, err = tx.ListFirewallRules(name)
 		return err
@@ -67,6 +72,7 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState, in store
 	if err != nil {
 		return nil, err
 	}
+	replSources = append(replSources, st.peers...)
 	hbaIn := postgres.HBAInput{
 		ManagementCIDR:         netip.PrefixFrom(pl.gateway, 32),
 		RequireSecureTransport: requireSecureTransport(values),

@@ -226,6 +226,15 @@ func (c *Controller) applyIsolation(ctx context.Context) error {
 	for _, name := range order {
 		vnets = append(vnets, *byVNet[name])
 	}
+	var peerings []netguard.VNet
+	if err := c.store.View(func(tx *store.Tx) error {
+		var err error
+		peerings, err = replicationPeerings(tx, subnets)
+		return err
+	}); err != nil {
+		return err
+	}
+	vnets = append(vnets, peerings...)
 	// The public bridge is protected too: on this machine only the cloud (its gateway and management
 	// connections, whose sockets are marked) may open connections to public servers, so the firewall is
 	// enforced on the real client address on every path, not only through the host endpoint.

@@ -33,6 +33,7 @@ func (c *Controller) planReplicaCreate(op store.Operation) (plan, error) {
 				return c.withUpstream(ctx, name, func(s Session, rep store.Replication) error { return s.EnsureSlot(ctx, rep.Slot) })
 			}},
 			{"replicaVolume", func(ctx context.Context, r *run) error { return c.replicaVolume(ctx, name) }},
+			{"peering", func(ctx context.Context, r *run) error { return c.peerReplica(ctx, name) }},
 			{"replicaCopy", func(ctx context.Context, r *run) error { return c.replicaCopy(ctx, name) }},
 			{"container", func(ctx context.Context, r *run) error { return c.ensurePrimaryContainer(ctx, name) }},
 			{"start", func(ctx context.Context, r *run) error {
@@ -60,9 +61,9 @@ func (c *Controller) planReplicaCreate(op store.Operation) (plan, error) {
 // replicaTeardownSteps remove a replica (deleted, or a create rolled back): everything a server owns, and
 // then the slot its primary keeps for it, which would otherwise hold WAL on the primary for ever.
 func (c *Controller) replicaTeardownSteps(name string) []step {
-	return append(c.teardownSteps(name), step{"dropReplicaSlot", func(ctx context.Context, r *run) error {
-		return c.dropReplicaSlot(ctx, name)
-	}})
+	return append(c.teardownSteps(name),
+		step{"dropReplicaSlot", func(ctx context.Context, r *run) error { return c.dropReplicaSlot(ctx, name) }},
+		step{"unpeer", func(ctx context.Context, r *run) error { return c.unpeerReplica(ctx, name) }})
 }
 
 // replicaVolume names and creates the replica's data volume: an empty one, never a spare (a spare holds an

@@ -65,6 +65,9 @@ func (c *Controller) planReplicaPromote(op store.Operation) (plan, error) {
 		steps = append(steps, step{"dropOldSlot", func(ctx context.Context, r *run) error { return c.dropSlotOn(ctx, p.From, name) }})
 	}
 	steps = append(steps, step{"promoteDone", func(ctx context.Context, r *run) error {
+		if err := c.applyIsolation(ctx); err != nil { // a cross-VNet pair that no longer replicates is no longer peered
+			return err
+		}
 		return c.setReplicationState(name, spec.ReplicationStateActive)
 	}})
 	return plan{

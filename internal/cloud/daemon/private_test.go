@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -166,6 +167,9 @@ func TestPrivateAccess(t *testing.T) {
 	t.Run("a private replica and virtual endpoint resolve and connect inside the VNet", func(t *testing.T) {
 		privateReplica(t, bin, cloud, c, name)
 	})
+	t.Run("a private replica in another region streams from its own VNet", func(t *testing.T) {
+		crossRegionReplica(t, bin, cloud, c, name)
+	})
 
 	do(c.DeleteServer(ctx, name))
 	cleanupNetworks(c)
@@ -198,13 +202,16 @@ func cleanupNetworks(c *client.Client) {
 			_, _ = c.Wait(ctx, op, nil)
 		}
 	}
+	wait(c.DeleteServer(ctx, "it-private-north"))
+	wait(c.DeletePrivateDNSZoneLink(ctx, "north.postgres.flexpg.internal", "to-d"))
+	wait(c.DeletePrivateDNSZone(ctx, "north.postgres.flexpg.internal"))
 	wait(c.DeletePrivateDNSZoneLink(ctx, "corp.postgres.flexpg.internal", "to-a"))
 	wait(c.DeletePrivateDNSZoneLink(ctx, "corp.postgres.flexpg.internal", "to-c"))
 	wait(c.DeletePrivateDNSZone(ctx, "corp.postgres.flexpg.internal"))
-	for _, s := range [][2]string{{"vnet-a", "db"}, {"vnet-a", "app"}, {"vnet-b", "other"}, {"vnet-c", "linked"}} {
+	for _, s := range [][2]string{{"vnet-a", "db"}, {"vnet-a", "app"}, {"vnet-b", "other"}, {"vnet-c", "linked"}, {"vnet-d", "db"}, {"vnet-d", "app"}} {
 		wait(c.DeleteSubnet(ctx, s[0], s[1]))
 	}
-	for _, v := range []string{"vnet-a", "vnet-b", "vnet-c"} {
+	for _, v := range []string{"vnet-a", "vnet-b", "vnet-c", "vnet-d"} {
 		wait(c.DeleteVirtualNetwork(ctx, v))
 	}
 }
@@ -235,5 +242,56 @@ func privateReplica(t *testing.T, bin string, cloud *cloudtest.Cloud, c *client.
 		}
 	}
 	do(c.DeleteVirtualEndpoint(ctx, primary, "it-private-ve"))
+	do(c.DeleteServer(ctx, replica))
+}
+
+// crossRegionReplica: a replica of the private server in another region, in a VNet of its own region with
+// its own subnet and zone (seed 004), streams from the primary (the two delegated subnets are peered for it):
+// a row written on the primary from the primary's VNet is read on the replica from the replica's VNet, while
+// that VNet still cannot reach the primary itself.
+func crossRegionReplica(t *testing.T, bin string, cloud *cloudtest.Cloud, c *client.Client, primary string) {
+	ctx := context.Background()
+	do := waiter(t, c)
+	do(c.PutVirtualNetwork(ctx, model.VirtualNetwork{Name: "vnet-d", Location: "northeurope", AddressSpace: []string{"10.216.0.0/16"}}))
+	do(c.PutSubnet(ctx, "vnet-d", model.Subnet{Name: "db", AddressPrefix: "10.216.1.0/24", Delegation: "Microsoft.DBforPostgreSQL/flexibleServers"}))
+	do(c.PutSubnet(ctx, "vnet-d", model.Subnet{Name: "app", AddressPrefix: "10.216.2.0/24"}))
+	do(c.PutPrivateDNSZone(ctx, model.PrivateDNSZone{Name: "north.postgres.flexpg.internal"}))
+	do(c.PutPrivateDNSZoneLink(ctx, "north.postgres.flexpg.internal", model.PrivateDNSZoneLink{Name: "to-d", VirtualNetworkID: "/virtualNetworks/vnet-d"}))
+	replica := "it-private-north"
+	_, err := c.PutServer(ctx, replica, model.Server{Name: replica, CreateMode: spec.CreateModeReplica, SourceServerID: spec.ServerID(primary),
+		Location: "northeurope"}, true)
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.Field != "delegated_subnet_id" {
+		t.Fatalf("a replica in another region without its own subnet: %v", err)
+	}
+	do(c.PutServer(ctx, replica, model.Server{Name: replica, CreateMode: spec.CreateModeReplica, SourceServerID: spec.ServerID(primary),
+		Location: "northeurope", DelegatedSubnetID: "/virtualNetworks/vnet-d/subnets/db",
+		PrivateDNSZoneID: "/privateDnsZones/north.postgres.flexpg.internal"}, true))
+	r, err := c.GetServer(ctx, replica)
+	if err != nil || r.ReplicationState != spec.ReplicationStateActive || r.Location != "northeurope" {
+		t.Fatalf("cross-region replica %+v %v", r, err)
+	}
+	env := []string{"PGPASSWORD=" + canary}
+	psql := func(subnet, host, sql string) (string, int) {
+		out, code := inSubnet(t, bin, cloud, subnet, env, "psql", "host="+host+" user=pgadmin dbname=postgres sslmode=verify-full connect_timeout=3", "-XAtc", sql)
+		return strings.TrimSpace(out), code
+	}
+	if out, code := psql("/virtualNetworks/vnet-a/subnets/app", spec.ServerFQDN(primary), "create table north(n int); insert into north values (42)"); code != 0 {
+		t.Fatalf("write on the primary: %d %q", code, out)
+	}
+	if _, err := cloudtest.Eventually(ctx, 30*time.Second, func() error {
+		out, code := psql("/virtualNetworks/vnet-d/subnets/app", r.FQDN, "select n from north")
+		if code != 0 || out != "42" {
+			return fmt.Errorf("read on the replica from vnet-d: %d %q", code, out)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ip := privateIP(t, bin, cloud, spec.ServerFQDN(primary))
+	// Only the two delegated subnets are peered: vnet-d's other subnet cannot even open a TCP connection.
+	if out, code := inSubnet(t, bin, cloud, "/virtualNetworks/vnet-d/subnets/app", nil, "timeout", "3", "bash", "-c", "</dev/tcp/"+ip+"/5432"); code == 0 {
+		t.Fatalf("vnet-d/app opened a connection to the primary at %s: %q", ip, out)
+	}
 	do(c.DeleteServer(ctx, replica))
 }

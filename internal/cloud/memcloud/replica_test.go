@@ -232,3 +232,50 @@ func TestPrimaryScalesAfterItsReplicas(t *testing.T) {
 		t.Fatalf("replica below its primary: %v", err)
 	}
 }
+
+// TestPromotionChecks: a planned promotion to primary server needs a virtual endpoint whose reader targets
+// the replica and symmetric servers; forced skips both; a replica may be in another region.
+func TestPromotionChecks(t *testing.T) {
+	t.Parallel()
+	c, ctx := withServer(t, gp)
+	if err := replicaOf(ctx, c, "rep1", "demo", func(s *model.Server) { s.Location = "northeurope" }); err != nil {
+		t.Fatalf("a replica in another region: %v", err)
+	}
+	if err := replicaOf(ctx, c, "big1", "demo", func(s *model.Server) { s.SKUName = "GP_Standard_D4s_v3" }); err != nil {
+		t.Fatal(err)
+	}
+	promote := func(name, role, option string) error {
+		s, err := c.Client().GetServer(ctx, name)
+		if err != nil {
+			return err
+		}
+		s.ReplicationRole, s.PromoteOption = role, option
+		op, err := c.Client().PutServer(ctx, name, *s, false)
+		_, err = c.Client().Do(ctx, op, err, nil)
+		return err
+	}
+	if err := promote("rep1", spec.ReplicationRolePrimary, spec.PromoteOptionPlanned); !hasRule(err, spec.Rule("replication_role", spec.KindEndpointReader)) {
+		t.Fatalf("planned to primary without a virtual endpoint: %v", err)
+	}
+	if err := promote("big1", spec.ReplicationRolePrimary, spec.PromoteOptionPlanned); !hasRule(err, spec.Rule("replication_role", spec.KindSymmetry)) {
+		t.Fatalf("planned to primary of a larger replica: %v", err)
+	}
+	op, err := c.Client().PutVirtualEndpoint(ctx, "demo", model.VirtualEndpoint{Name: "demo-ve", ReplicaServerID: spec.ServerID("rep1")})
+	if _, err := c.Client().Do(ctx, op, err, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := promote("rep1", spec.ReplicationRolePrimary, spec.PromoteOptionPlanned); err != nil {
+		t.Fatalf("planned to primary with the endpoint: %v", err)
+	}
+	ve, err := c.Client().GetVirtualEndpoint(ctx, "demo", "demo-ve")
+	if err != nil || ve.WriterServerID != spec.ServerID("rep1") || ve.ReaderServerID != spec.ServerID("demo") {
+		t.Fatalf("endpoint after the promotion %+v %v", ve, err)
+	}
+	// big1 streams from the promoted rep1 now (the old primary's replicas follow): forced skips symmetry.
+	if err := promote("big1", spec.ReplicationRoleNone, spec.PromoteOptionForced); err != nil {
+		t.Fatalf("forced to independent: %v", err)
+	}
+	if _, err := c.Client().PutVirtualEndpoint(ctx, "demo", model.VirtualEndpoint{Name: "other-ve", ReplicaServerID: spec.ServerID("demo")}); err == nil {
+		t.Fatal("a second virtual endpoint on a server that is a replica now")
+	}
+}
