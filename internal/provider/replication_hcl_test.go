@@ -65,15 +65,15 @@ func replicaCreatedChecks(name string) []statecheck.StateCheck {
 // switchover is a test of a promotion to primary server. setup creates a server, its replica and a virtual
 // endpoint whose reader is the replica; promoted (the same with replication_role = "Primary") switches over
 // in place, and promotedCheck checks the cloud then; the whole configuration plans empty afterwards. Then
-// either the roles are swapped back (swapBack) or it all comes down in the order the service allows
-// (formerPrimaryFirst).
+// either the roles are swapped back (swapBack) or the configuration is destroyed at once
+// (destroyAfterSwitchover).
 type switchover struct {
-	setup                  resource.TestStep
-	promoted, prefix       string // prefix: the provider block of the configurations, if any
-	replica, source        string
-	promotedCheck          resource.TestCheckFunc
-	swappedBack, goneCheck resource.TestCheckFunc
-	swappedBackConfig      string // the configuration with replication_role = "AsyncReplica" again
+	setup             resource.TestStep
+	promoted, prefix  string // prefix: the provider block of the configurations, if any
+	replica, source   string
+	promotedCheck     resource.TestCheckFunc
+	swappedBack       resource.TestCheckFunc
+	swappedBackConfig string // the configuration with replication_role = "AsyncReplica" again
 }
 
 func (s switchover) steps() []resource.TestStep {
@@ -91,28 +91,10 @@ func (s switchover) swapBack() []resource.TestStep {
 		emptyPlan(s.swappedBackConfig))
 }
 
-// formerPrimaryFirst destroys after the switchover. That meets the service's rule that a server with
-// replicas stays (the former primary replicates from the promoted server, and Terraform destroys the
-// replica before the server it names as its source), and the provider says what to do; destroying the
-// former primary first works, goneCheck runs then, and the test case's destroy deletes the promoted server.
-func (s switchover) formerPrimaryFirst() []resource.TestStep {
-	return append(s.steps(),
-		resource.TestStep{
-			Config:      s.promoted,
-			Destroy:     true,
-			ExpectError: wrapTolerant(`Read Replica Has Replicas[\s\S]*destroy the former primary first`),
-		},
-		resource.TestStep{
-			// The former primary (and what uses it) goes first, the promoted server stays as it is.
-			Config: s.prefix + replicaBlockHCL("test", s.replica, fmt.Sprintf("%q", spec.ServerID(s.source)),
-				map[string]string{"replication_role": `"Primary"`}),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionDestroy),
-				plancheck.ExpectResourceAction(replicaAddr, plancheck.ResourceActionNoop),
-			}},
-			Check: s.goneCheck,
-		})
-}
+// destroyAfterSwitchover ends the test case right after the switchover: its destroy deletes the promoted
+// replica first (Terraform's order), which hands the primary role back to the former primary, then the rest;
+// the test case's CheckDestroy shows nothing is left.
+func (s switchover) destroyAfterSwitchover() []resource.TestStep { return s.steps() }
 
 // roleChange applies config, which changes only the replica's replication_role, to role: an in-place
 // update of the replica alone.

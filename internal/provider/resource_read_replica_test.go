@@ -335,10 +335,6 @@ func accSwitchover(t *testing.T, source, replica, endpoint string) switchover {
 				return nil
 			})),
 		swappedBack: roles(source, replica),
-		goneCheck: resource.ComposeTestCheckFunc(
-			acctest.CheckServerDestroyed(source),
-			acctest.CheckVirtualEndpointDestroyed(source, endpoint),
-		),
 	}
 }
 
@@ -351,9 +347,9 @@ func TestAccReadReplica_promotePrimary(t *testing.T) {
 	resource.Test(t, accTestCase(t, s.swapBack()...))
 }
 
-// TestAccReadReplica_destroyAfterSwitchover switches over and destroys: the promoted server has the former
-// primary as its replica, so the provider says to destroy that one first, and doing so works.
+// TestAccReadReplica_destroyAfterSwitchover switches over and destroys the whole configuration at once: the
+// promoted replica, which Terraform destroys first, hands the primary role back to the former primary.
 func TestAccReadReplica_destroyAfterSwitchover(t *testing.T) {
 	s := accSwitchover(t, acctest.RandomName("rrdsrc"), acctest.RandomName("rrdprim"), acctest.RandomName("rrdep"))
-	resource.Test(t, accTestCase(t, s.formerPrimaryFirst()...))
+	resource.Test(t, accTestCase(t, s.destroyAfterSwitchover()...))
 }

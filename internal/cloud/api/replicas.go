@@ -484,3 +484,30 @@ func (a *API) swapBack(tx *store.Tx, promoted store.Server, desired model.Server
 	}
 	return op, tx.HoldServer(old, op, store.PhaseUpdating)
 }
+
+// deleteChecks applies the delete rules of seed 004: a server with read replicas cannot be deleted (409
+// naming them), nor one a virtual endpoint uses. The one exception is a replica promoted to primary server
+// whose only replica is the old primary it swapped roles with: its delete hands the primary role back to that
+// server first, which it returns, so that destroying a configuration right after a switchover works.
+func (a *API) deleteChecks(tx *store.Tx, s store.Server) (*store.Server, error) {
+	name := s.Spec.Name
+	replicas, err := tx.ReplicasOf(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := virtualEndpointsBlockDelete(tx, name); err != nil {
+		return nil, err
+	}
+	if len(replicas) == 1 && s.Spec.CreateMode == spec.CreateModeReplica && s.Promotion != nil &&
+		s.Promotion.Role == spec.ReplicationRolePrimary && replicas[0].Spec.Name == s.Promotion.From {
+		return &replicas[0], nil
+	}
+	var names []string
+	for _, r := range replicas {
+		names = append(names, r.Spec.Name)
+	}
+	if why := spec.DeleteBlockedByReplicas(name, names); why != "" {
+		return nil, conflictf("%s", why)
+	}
+	return nil, nil
+}

@@ -249,21 +249,23 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
 		if s.ActiveOp != "" {
 			return checkIdle(tx, s)
 		}
-		replicas, err := tx.ReplicasOf(name)
+		handBack, err := a.deleteChecks(tx, s)
 		if err != nil {
 			return err
 		}
-		var names []string
-		for _, r := range replicas {
-			names = append(names, r.Spec.Name)
+		var payload []byte
+		if handBack != nil {
+			payload, _ = json.Marshal(controller.DeletePayload{HandBackTo: handBack.Spec.Name})
 		}
-		if why := spec.DeleteBlockedByReplicas(name, names); why != "" {
-			return conflictf("%s", why)
+		op = a.cfg.Ops.NewOperation(controller.KindServerDelete, spec.ServerID(name), name, payload)
+		if handBack != nil {
+			if err := checkIdle(tx, *handBack); err != nil {
+				return err
+			}
+			if err := tx.HoldPartner(*handBack, &op, store.PhaseUpdating); err != nil {
+				return err
+			}
 		}
-		if err := virtualEndpointsBlockDelete(tx, name); err != nil {
-			return err
-		}
-		op = a.cfg.Ops.NewOperation(controller.KindServerDelete, spec.ServerID(name), name, nil)
 		if s.IsReplica() {
 			// Its primary drops the replica's slot: it is Updating meanwhile, as the service shows it.
 			if err := a.holdUpstream(tx, s, &op); err != nil {

@@ -184,28 +184,6 @@ type harness struct {
 	pauseAt string
 }
 
-// configuredAsStandby tells the fake PostgreSQL whether the container at host has a standby's files.
-func (h *harness) configuredAsStandby(host string) bool {
-	ctx := context.Background()
-	objs, _ := h.rt.List(ctx, runtime.Labels{runtime.LabelRole: "server"})
-	for _, o := range objs {
-		if o.Kind != runtime.KindContainer {
-			continue
-		}
-		info, err := h.rt.InspectContainer(ctx, o.Name)
-		if err != nil {
-			continue
-		}
-		for _, ip := range info.IPs {
-			if ip == host {
-				conf, _ := h.rt.File(o.Name, "/etc/flexpg/postgresql.conf")
-				return strings.Contains(string(conf), "primary_conninfo")
-			}
-		}
-	}
-	return false
-}
-
 // restartAt starts a new controller on the same store, runtime and PostgreSQL, whose operations stop
 // before step at ("" for none), as a cloud started again would.
 func (h *harness) restartAt(at string) {
@@ -230,7 +208,7 @@ func newHarnessWith(t *testing.T, edit func(*harness)) *harness {
 	}
 	h := &harness{t: t, dir: dir, store: st, rt: fake.New(), pg: &fakePG{}, eps: &fakeEndpoints{}, ca: ca}
 	h.rt.AddImage("flexpg/postgres:15")
-	h.pg.cluster().IsStandby = h.configuredAsStandby
+	h.pg.cluster().IsStandby = pgfake.StandbyByConfig(h.rt)
 	if edit != nil {
 		edit(h)
 	}

@@ -64,12 +64,13 @@ type Cloud struct {
 func New(t testing.TB) *Cloud {
 	t.Helper()
 	dir := t.TempDir()
+	rt := fake.New()
 	c := &Cloud{
 		cloudID:   randomHex(8),
 		token:     randomHex(16),
 		scale:     spec.DefaultScale,
-		rt:        fake.New(),
-		pg:        newPostgres(),
+		rt:        rt,
+		pg:        newPostgres(rt),
 		endpoints: newEndpoints(),
 		nextPort:  firstPort,
 	}

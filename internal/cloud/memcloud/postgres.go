@@ -11,6 +11,7 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/pgfake"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime/fake"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
@@ -52,9 +53,10 @@ type Postgres struct {
 
 var _ controller.Postgres = (*Postgres)(nil)
 
-func newPostgres() *Postgres {
-	return &Postgres{faults: map[Method][]error{}, holds: map[string]chan struct{}{}, dataSize: map[string]int64{},
-		ha: pgfake.New()}
+func newPostgres(rt *fake.Runtime) *Postgres {
+	ha := pgfake.New()
+	ha.IsStandby = pgfake.StandbyByConfig(rt) // replicas and standbys report themselves in recovery
+	return &Postgres{faults: map[Method][]error{}, holds: map[string]chan struct{}{}, dataSize: map[string]int64{}, ha: ha}
 }
 
 // FailNext makes the next call of method (on any server) fail with err. Several failures queue up.

@@ -279,3 +279,42 @@ func TestPromotionChecks(t *testing.T) {
 		t.Fatal("a second virtual endpoint on a server that is a replica now")
 	}
 }
+
+// TestDeleteAfterSwitchoverHandsBack: deleting a replica promoted to primary server, whose only replica is
+// the old primary, promotes the old primary back first (terraform destroy's order), so the old primary
+// serves again and the whole pair can go; any other primary with replicas is still refused.
+func TestDeleteAfterSwitchoverHandsBack(t *testing.T) {
+	t.Parallel()
+	c, ctx := withServer(t, gp)
+	if err := replicaOf(ctx, c, "rep1", "demo", nil); err != nil {
+		t.Fatal(err)
+	}
+	do := func(op *model.Operation, err error) error { _, err = c.Client().Do(ctx, op, err, nil); return err }
+	if err := do(c.Client().PutVirtualEndpoint(ctx, "demo", model.VirtualEndpoint{Name: "demo-ve", ReplicaServerID: spec.ServerID("rep1")})); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := c.Client().GetServer(ctx, "rep1")
+	s.ReplicationRole = spec.ReplicationRolePrimary
+	if err := do(c.Client().PutServer(ctx, "rep1", *s, false)); err != nil {
+		t.Fatal(err)
+	}
+	if old, _ := c.Client().GetServer(ctx, "demo"); old.ReplicaOf != spec.ServerID("rep1") {
+		t.Fatalf("after the switchover demo replicates from %q", old.ReplicaOf)
+	}
+	if err := do(c.Client().DeleteServer(ctx, "rep1")); err == nil || !strings.Contains(err.Error(), "demo-ve") {
+		t.Fatalf("delete while the virtual endpoint uses it: %v", err)
+	}
+	if err := do(c.Client().DeleteVirtualEndpoint(ctx, "demo", "demo-ve")); err != nil {
+		t.Fatal(err)
+	}
+	if err := do(c.Client().DeleteServer(ctx, "rep1")); err != nil {
+		t.Fatalf("delete of the promoted replica: %v", err)
+	}
+	old, err := c.Client().GetServer(ctx, "demo")
+	if err != nil || old.ReplicaOf != "" || old.State != spec.StateReady {
+		t.Fatalf("the old primary after the hand-back: %+v %v", old, err)
+	}
+	if err := do(c.Client().DeleteServer(ctx, "demo")); err != nil {
+		t.Fatal(err)
+	}
+}

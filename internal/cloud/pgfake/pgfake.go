@@ -5,6 +5,8 @@ package pgfake
 
 import (
 	"context"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/runtime/fake"
 	"sort"
 	"strings"
 	"sync"
@@ -154,3 +156,29 @@ func (s *Session) ReplayLagSeconds(context.Context) (*float64, error) {
 
 // WaitReplayed returns at once: the fake's standbys have replayed everything.
 func (s *Session) WaitReplayed(context.Context, postgres.LSN) error { return nil }
+
+// StandbyByConfig is an IsStandby for instances in the fake runtime: the container at host is a standby
+// while its rendered postgresql.conf names a primary to stream from, as the cloud writes a standby's (or a
+// read replica's) files.
+func StandbyByConfig(rt *fake.Runtime) func(host string) bool {
+	return func(host string) bool {
+		ctx := context.Background()
+		objs, _ := rt.List(ctx, runtime.Labels{runtime.LabelRole: "server"})
+		for _, o := range objs {
+			if o.Kind != runtime.KindContainer {
+				continue
+			}
+			info, err := rt.InspectContainer(ctx, o.Name)
+			if err != nil {
+				continue
+			}
+			for _, ip := range info.IPs {
+				if ip == host {
+					conf, _ := rt.File(o.Name, postgres.ConfigFile)
+					return strings.Contains(string(conf), "primary_conninfo")
+				}
+			}
+		}
+		return false
+	}
+}
