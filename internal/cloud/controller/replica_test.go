@@ -87,6 +87,12 @@ func TestPromoteToIndependent(t *testing.T) {
 	h := newHarness(t)
 	h.waitOp(h.createServer("src").ID)
 	h.createReplica("rep", "src")
+	if err := h.store.Update(func(tx *store.Tx) error {
+		return tx.PutVirtualEndpoint(store.VirtualEndpoint{Endpoint: model.VirtualEndpoint{Name: "ve", ReplicaServerID: spec.ServerID("rep")},
+			Owner: "src", Writer: "src", Reader: "rep"})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if op := h.promote("rep", spec.ReplicationRoleNone, spec.PromoteOptionPlanned); op.Status != model.OperationSucceeded {
 		t.Fatalf("promotion: %+v", op.Error)
 	}
@@ -98,6 +104,12 @@ func TestPromoteToIndependent(t *testing.T) {
 	}
 	if h.streamsFrom("rep", "src") {
 		t.Fatal("the independent server still streams from its old primary")
+	}
+	// Seed 004's table, promote to independent server: the writer stays, the reader moves to the primary.
+	var ve store.VirtualEndpoint
+	_ = h.store.View(func(tx *store.Tx) error { var err error; ve, err = tx.GetVirtualEndpoint("ve"); return err })
+	if ve.Writer != "src" || ve.Reader != "src" {
+		t.Fatalf("virtual endpoint after the promotion to independent server: %+v", ve)
 	}
 }
 

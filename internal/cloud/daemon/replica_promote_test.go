@@ -372,6 +372,12 @@ func TestPromoteToPrimaryPlanned(t *testing.T) {
 	if !r.OK() || r.Acked == 0 {
 		t.Fatalf("planned promotion to primary: %d lost, %d phantom, %d duplicate of %d acked", len(r.Lost), len(r.Phantom), len(r.Duplicates), r.Acked)
 	}
+	// The writer endpoint never reached an instance in recovery: no attempt was refused as read-only.
+	for _, a := range l.Attempts() {
+		if pgCode(a.Err) == "25006" {
+			t.Fatalf("a write through the writer endpoint reached a read-only instance: %v", a.Err)
+		}
+	}
 	if two := sampler.TwoWriters(); len(two) > 0 {
 		t.Fatalf("two servers acknowledged writes at once: %v", two)
 	}

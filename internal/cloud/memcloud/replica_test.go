@@ -318,3 +318,39 @@ func TestDeleteAfterSwitchoverHandsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplicaInheritsThenDiverges: a replica starts with its primary's firewall rules and parameter
+// overrides; afterwards a change on either server stays on that server.
+func TestReplicaInheritsThenDiverges(t *testing.T) {
+	t.Parallel()
+	c, ctx := withServer(t, gp)
+	do := func(op *model.Operation, err error) error { _, err = c.Client().Do(ctx, op, err, nil); return err }
+	if err := do(c.Client().PutConfiguration(ctx, "demo", "work_mem", "8192")); err != nil {
+		t.Fatal(err)
+	}
+	if err := do(c.Client().PutFirewallRule(ctx, "demo", model.FirewallRule{Name: "office", StartIPAddress: "10.0.0.1", EndIPAddress: "10.0.0.9"})); err != nil {
+		t.Fatal(err)
+	}
+	if err := replicaOf(ctx, c, "rep1", "demo", nil); err != nil {
+		t.Fatal(err)
+	}
+	conf, err := c.Client().GetConfiguration(ctx, "rep1", "work_mem")
+	if err != nil || conf.Value != "8192" {
+		t.Fatalf("inherited work_mem %+v %v", conf, err)
+	}
+	if _, err := c.Client().GetFirewallRule(ctx, "rep1", "office"); err != nil {
+		t.Fatalf("inherited firewall rule: %v", err)
+	}
+	if err := do(c.Client().PutConfiguration(ctx, "rep1", "work_mem", "16384")); err != nil {
+		t.Fatal(err)
+	}
+	if err := do(c.Client().DeleteFirewallRule(ctx, "demo", "office")); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := c.Client().GetConfiguration(ctx, "demo", "work_mem"); p == nil || p.Value != "8192" {
+		t.Fatalf("the primary's work_mem after the replica's change: %+v", p)
+	}
+	if _, err := c.Client().GetFirewallRule(ctx, "rep1", "office"); err != nil {
+		t.Fatalf("the replica's rule after the primary's was deleted: %v", err)
+	}
+}
