@@ -6,18 +6,21 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-// presentIn returns present for the servers of one transaction: it also reports each server's replicas.
+// presentIn returns present for the servers of one transaction: it also reports each server's replicas,
+// found with one pass over the servers.
 func presentIn(tx *store.Tx) func(store.Server) model.Server {
+	replicasOf := map[string][]string{}
+	if all, err := tx.ListServers(); err == nil {
+		for _, s := range all {
+			if s.IsReplica() {
+				replicasOf[s.Replication.Upstream] = append(replicasOf[s.Replication.Upstream], spec.ServerID(s.Spec.Name))
+			}
+		}
+	}
 	return func(s store.Server) model.Server {
 		out := present(s)
-		replicas, err := tx.ReplicasOf(s.Spec.Name)
-		if err != nil {
-			return out
-		}
-		for _, r := range replicas {
-			out.Replicas = append(out.Replicas, spec.ServerID(r.Spec.Name))
-		}
-		out.ReplicaCapacity = spec.ReplicaCapacity(s.Spec.SKUName, s.IsReplica(), len(replicas))
+		out.Replicas = replicasOf[s.Spec.Name]
+		out.ReplicaCapacity = spec.ReplicaCapacity(s.Spec.SKUName, s.IsReplica(), len(out.Replicas))
 		return out
 	}
 }
@@ -45,7 +48,6 @@ func present(s store.Server) model.Server {
 	if sb, ok := s.Standby(); ok {
 		out.StandbyZone = sb.Zone
 	}
-	out.ReplicaCapacity = spec.ReplicaCapacity(s.Spec.SKUName, s.IsReplica(), 0)
 	if s.Replication != nil {
 		// A promoted replica keeps its record (without an upstream): its promotion's last state shows.
 		out.ReplicationState = s.Replication.State

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -202,39 +203,25 @@ func (a *API) updateReplica(tx *store.Tx, existing store.Server, req model.Serve
 	if err := checkIdle(tx, existing); err != nil {
 		return store.Operation{}, err
 	}
-	var errs spec.FieldErrors
 	old := existing.Spec
-	immutable := map[string][2]string{
-		"source_server_id":    {old.SourceServerID, req.SourceServerID},
-		"location":            {old.Location, orDefault(req.Location, old.Location)},
-		"delegated_subnet_id": {old.DelegatedSubnetID, orDefault(req.DelegatedSubnetID, old.DelegatedSubnetID)},
-		"private_dns_zone_id": {old.PrivateDNSZoneID, orDefault(req.PrivateDNSZoneID, old.PrivateDNSZoneID)},
-	}
-	for _, field := range []string{"source_server_id", "location", "delegated_subnet_id", "private_dns_zone_id"} {
-		if v := immutable[field]; v[0] != v[1] {
-			errs.Add(spec.NewFieldError(field, spec.KindImmutable, "of a read replica cannot change (%q to %q); replace the replica", v[0], v[1]))
-		}
-	}
-	errs.Add(spec.ValidateReplicationRoleChange(old.ReplicationRole, req.ReplicationRole))
-	if len(errs) > 0 {
+	// What the request leaves empty keeps its value; the replica's field table decides what may change.
+	want := req
+	want.SourceServerID = cmp.Or(req.SourceServerID, old.SourceServerID)
+	want.Location, want.Zone = cmp.Or(req.Location, old.Location), cmp.Or(req.Zone, old.Zone)
+	want.DelegatedSubnetID = cmp.Or(req.DelegatedSubnetID, old.DelegatedSubnetID)
+	want.PrivateDNSZoneID = cmp.Or(req.PrivateDNSZoneID, old.PrivateDNSZoneID)
+	want.SKUName, want.StorageMB = cmp.Or(req.SKUName, old.SKUName), cmp.Or(req.StorageMB, old.StorageMB)
+	want.ReplicationRole = cmp.Or(req.ReplicationRole, spec.ReplicationRoleAsyncReplica)
+	want.PromoteOption = cmp.Or(req.PromoteOption, old.PromoteOption)
+	if errs := spec.ValidateReplicaUpdate(replicaConfig(old), replicaConfig(want)); len(errs) > 0 {
 		return store.Operation{}, errs
 	}
 	desired := old
-	desired.SKUName = orDefault(req.SKUName, old.SKUName)
-	if req.StorageMB != 0 {
-		desired.StorageMB = req.StorageMB
-		desired.StorageTier, _ = spec.DefaultStorageTier(req.StorageMB)
-	}
-	desired.AutoGrowEnabled = req.AutoGrowEnabled
-	desired.Tags, desired.MaintenanceWindow = req.Tags, req.MaintenanceWindow
-	if req.PromoteOption != "" {
-		desired.PromoteOption = req.PromoteOption
-	}
-	if role := orDefault(req.ReplicationRole, spec.ReplicationRoleAsyncReplica); role != orDefault(old.ReplicationRole, spec.ReplicationRoleAsyncReplica) {
-		return a.promoteReplica(tx, existing, desired, role)
-	}
-	if errs := spec.ValidateServerUpdate(serverConfig(old), serverConfig(desired)); len(errs) > 0 {
-		return store.Operation{}, errs
+	desired.SKUName, desired.StorageMB, desired.AutoGrowEnabled = want.SKUName, want.StorageMB, want.AutoGrowEnabled
+	desired.StorageTier, _ = spec.DefaultStorageTier(want.StorageMB)
+	desired.Tags, desired.MaintenanceWindow, desired.PromoteOption = req.Tags, req.MaintenanceWindow, want.PromoteOption
+	if want.ReplicationRole != cmp.Or(old.ReplicationRole, spec.ReplicationRoleAsyncReplica) {
+		return a.promoteReplica(tx, existing, desired, want.ReplicationRole)
 	}
 	if existing.IsReplica() {
 		up, err := tx.GetServer(existing.Replication.Upstream)
@@ -249,13 +236,6 @@ func (a *API) updateReplica(tx *store.Tx, existing store.Server, req model.Serve
 	payload, _ := json.Marshal(controller.UpdatePayload{Old: old, New: desired})
 	op := a.cfg.Ops.NewOperation(controller.KindServerUpdate, spec.ServerID(name), name, payload)
 	return op, tx.HoldServer(existing, op, store.PhaseUpdating)
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // holdUpstream holds a replica's primary as Updating for op (a delete or promotion of the replica). A busy
@@ -289,7 +269,7 @@ func (a *API) promoteReplica(tx *store.Tx, existing store.Server, desired model.
 	if err != nil {
 		return store.Operation{}, err
 	}
-	option := orDefault(desired.PromoteOption, spec.PromoteOptionPlanned)
+	option := cmp.Or(desired.PromoteOption, spec.PromoteOptionPlanned)
 	if role == spec.ReplicationRolePrimary && up.Spec.HighAvailability != nil {
 		return store.Operation{}, conflictf("server %s has high availability: it cannot become a read replica of %s; "+
 			"remove its high_availability block first, then promote", up.Spec.Name, name)
@@ -469,7 +449,7 @@ func (a *API) swapBack(tx *store.Tx, promoted store.Server, desired model.Server
 	if err := checkIdle(tx, old); err != nil {
 		return store.Operation{}, err
 	}
-	option := orDefault(desired.PromoteOption, spec.PromoteOptionPlanned)
+	option := cmp.Or(desired.PromoteOption, spec.PromoteOptionPlanned)
 	facts, err := a.promotionFacts(tx, old, promoted, spec.ReplicationRolePrimary, option)
 	if err != nil {
 		return store.Operation{}, err

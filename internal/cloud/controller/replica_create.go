@@ -165,30 +165,17 @@ func lagBytes(current, at postgres.LSN) int64 {
 	return int64(current - at)
 }
 
-// dropReplicaSlot drops the slot a replica's upstream keeps for it. An upstream that is not running (or
-// gone) cannot drop it now: the slot is recorded on the upstream, which drops it when it next starts.
+// dropReplicaSlot drops the slot a replica's upstream keeps for it (see dropSlotOn); an upstream that is
+// gone took the slot with it.
 func (c *Controller) dropReplicaSlot(ctx context.Context, name string) error {
 	s, err := c.getServer(name)
-	if err != nil || s.Replication == nil || s.Replication.Upstream == "" {
+	if err != nil || !s.IsReplica() {
 		return err
 	}
-	rep := *s.Replication
-	up, err := c.getServer(rep.Upstream)
-	if errors.Is(err, store.ErrNotFound) {
+	if _, err := c.getServer(s.Replication.Upstream); errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	if running, err := c.primaryRunning(ctx, up.Spec.Name); err != nil || !running {
-		if err != nil {
-			return err
-		}
-		return c.store.Update(func(tx *store.Tx) error {
-			return updateServer(tx, up.Spec.Name, func(u *store.Server) { u.AddStaleSlot(rep.Slot) })
-		})
-	}
-	return c.withSession(ctx, up.Spec.Name, func(sess Session) error { return sess.DropSlot(ctx, rep.Slot) })
+	return c.dropSlotOn(ctx, s.Replication.Upstream, name)
 }
 
 // dropStaleSlots drops the slots of replicas deleted while the server was not running.

@@ -61,6 +61,27 @@ func (h *harness) promote(replica, role, option string) store.Operation {
 	return h.waitOp(op.ID)
 }
 
+// putEndpoint records a virtual endpoint over primary whose reader is reader, as the API would.
+func (h *harness) putEndpoint(name, primary, reader string) {
+	h.t.Helper()
+	if err := h.store.Update(func(tx *store.Tx) error {
+		return tx.PutVirtualEndpoint(store.VirtualEndpoint{Endpoint: model.VirtualEndpoint{Name: name, ReplicaServerID: spec.ServerID(reader)},
+			Owner: primary, Writer: primary, Reader: reader})
+	}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// endpoint reads a virtual endpoint's record.
+func (h *harness) endpoint(name string) store.VirtualEndpoint {
+	h.t.Helper()
+	var v store.VirtualEndpoint
+	if err := h.store.View(func(tx *store.Tx) error { var err error; v, err = tx.GetVirtualEndpoint(name); return err }); err != nil {
+		h.t.Fatal(err)
+	}
+	return v
+}
+
 // streamsFrom reports whether the server's instance is configured to stream from upstream.
 func (h *harness) streamsFrom(name, upstream string) bool {
 	conf := h.conf(name)
@@ -87,12 +108,7 @@ func TestPromoteToIndependent(t *testing.T) {
 	h := newHarness(t)
 	h.waitOp(h.createServer("src").ID)
 	h.createReplica("rep", "src")
-	if err := h.store.Update(func(tx *store.Tx) error {
-		return tx.PutVirtualEndpoint(store.VirtualEndpoint{Endpoint: model.VirtualEndpoint{Name: "ve", ReplicaServerID: spec.ServerID("rep")},
-			Owner: "src", Writer: "src", Reader: "rep"})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	h.putEndpoint("ve", "src", "rep")
 	if op := h.promote("rep", spec.ReplicationRoleNone, spec.PromoteOptionPlanned); op.Status != model.OperationSucceeded {
 		t.Fatalf("promotion: %+v", op.Error)
 	}
@@ -106,8 +122,7 @@ func TestPromoteToIndependent(t *testing.T) {
 		t.Fatal("the independent server still streams from its old primary")
 	}
 	// Seed 004's table, promote to independent server: the writer stays, the reader moves to the primary.
-	var ve store.VirtualEndpoint
-	_ = h.store.View(func(tx *store.Tx) error { var err error; ve, err = tx.GetVirtualEndpoint("ve"); return err })
+	ve := h.endpoint("ve")
 	if ve.Writer != "src" || ve.Reader != "src" {
 		t.Fatalf("virtual endpoint after the promotion to independent server: %+v", ve)
 	}
@@ -117,12 +132,7 @@ func TestPromoteToPrimarySwapsRolesAndEndpoints(t *testing.T) {
 	h := newHarness(t)
 	h.waitOp(h.createServer("src").ID)
 	h.createReplica("rep", "src")
-	if err := h.store.Update(func(tx *store.Tx) error {
-		return tx.PutVirtualEndpoint(store.VirtualEndpoint{Endpoint: model.VirtualEndpoint{Name: "ve", ReplicaServerID: spec.ServerID("rep")},
-			Owner: "src", Writer: "src", Reader: "rep"})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	h.putEndpoint("ve", "src", "rep")
 	if op := h.promote("rep", spec.ReplicationRolePrimary, spec.PromoteOptionForced); op.Status != model.OperationSucceeded {
 		t.Fatalf("promotion: %+v", op.Error)
 	}
@@ -132,8 +142,7 @@ func TestPromoteToPrimarySwapsRolesAndEndpoints(t *testing.T) {
 		!h.streamsFrom("src", "rep") || h.streamsFrom("rep", "src") {
 		t.Fatalf("roles after the promotion: rep %+v, src %+v", r.Replication, src.Replication)
 	}
-	var ve store.VirtualEndpoint
-	_ = h.store.View(func(tx *store.Tx) error { var err error; ve, err = tx.GetVirtualEndpoint("ve"); return err })
+	ve := h.endpoint("ve")
 	if ve.Writer != "rep" || ve.Reader != "src" || ve.Endpoint.ReplicaServerID != spec.ServerID("rep") {
 		t.Fatalf("virtual endpoint after the promotion: %+v", ve)
 	}

@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
-	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/daemon"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloudtest"
-	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
 // TestReplicaSlotKeepsWALAndTheGuardCountsIt (seed 004, "replication slot issues"): a replica that does not
@@ -21,16 +18,7 @@ import (
 func TestReplicaSlotKeepsWALAndTheGuardCountsIt(t *testing.T) {
 	needDocker(t)
 	ctx := context.Background()
-	startCtx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	scale := spec.DefaultScale
-	scale.StorageDivisor = 256
-	cloud, err := cloudtest.StartWith(startCtx, t.TempDir(), func(cfg *daemon.Config) { cfg.Scale = &scale })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cloud.Stop() })
-	c := client.New(cloud.Endpoint(), cloud.Token(), client.WithPollInterval(100*time.Millisecond, 500*time.Millisecond))
+	cloud, c := startScaledCloud(t, 256)
 	do := waiter(t, c)
 	primary := gpServer(t, c, "it-wal-primary")
 	for _, p := range []string{"max_wal_size", "min_wal_size"} {

@@ -19,16 +19,7 @@ import (
 func TestStorageGuard(t *testing.T) {
 	needDocker(t)
 	ctx := context.Background()
-	startCtx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	scale := spec.DefaultScale
-	scale.StorageDivisor = 512
-	cloud, err := cloudtest.StartWith(startCtx, t.TempDir(), func(cfg *daemon.Config) { cfg.Scale = &scale })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cloud.Stop() })
-	c := client.New(cloud.Endpoint(), cloud.Token(), client.WithPollInterval(100*time.Millisecond, 500*time.Millisecond))
+	_, c := startScaledCloud(t, 512)
 	do := waiter(t, c)
 	name := "it-storage"
 	do(c.PutServer(ctx, name, model.Server{Name: name, Location: "westeurope", Version: "15", SKUName: "B_Standard_B1ms",
@@ -81,4 +72,20 @@ func TestStorageGuard(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startScaledCloud starts a cloud whose storage is scaled down by divisor, so a few megabytes reach the
+// storage guard's thresholds.
+func startScaledCloud(t *testing.T, divisor float64) (*cloudtest.Cloud, *client.Client) {
+	t.Helper()
+	startCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	scale := spec.DefaultScale
+	scale.StorageDivisor = divisor
+	cloud, err := cloudtest.StartWith(startCtx, t.TempDir(), func(cfg *daemon.Config) { cfg.Scale = &scale })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cloud.Stop() })
+	return cloud, client.New(cloud.Endpoint(), cloud.Token(), client.WithPollInterval(100*time.Millisecond, 500*time.Millisecond))
 }
