@@ -159,7 +159,7 @@ func TestEnumsAndConstants(t *testing.T) {
 		{"Versions", Versions(), []string{"15", "17"}},
 		{"HAModes", HAModes(), []string{"ZoneRedundant", "SameZone"}},
 		{"DesiredStates", DesiredStates(), []string{"Ready", "Stopped"}},
-		{"CreateModes", CreateModes(), []string{"Default", "PointInTimeRestore"}},
+		{"CreateModes", CreateModes(), []string{"Default", "PointInTimeRestore", "GeoRestore"}},
 	}
 	for _, c := range checks {
 		if !slices.Equal(c.got, c.want) {

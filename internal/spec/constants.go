@@ -33,7 +33,9 @@ const (
 )
 
 // CreateModes returns the values of create_mode.
-func CreateModes() []string { return []string{CreateModeDefault, CreateModePointInTimeRestore} }
+func CreateModes() []string {
+	return []string{CreateModeDefault, CreateModePointInTimeRestore, CreateModeGeoRestore}
+}
 
 // DNSSuffix is the default DNS suffix of server names (configurable in the cloud).
 const DNSSuffix = "postgres.flexpg.internal"

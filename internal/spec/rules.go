@@ -28,6 +28,7 @@ const (
 	KindExists              RuleKind = "exists"
 	KindFailoverOnly        RuleKind = "failover_only" // the zones of a server with HA change only by failing over
 	KindFormat              RuleKind = "format"
+	KindGeoPair             RuleKind = "geo_pair" // geo-redundant backups live in the region's pair
 	KindIPv4Format          RuleKind = "ipv4_format"
 	KindIPv4Only            RuleKind = "ipv4_only"
 	KindImmutable           RuleKind = "immutable"
@@ -41,6 +42,7 @@ const (
 	KindNoShrink            RuleKind = "no_shrink"
 	KindNotBeforeStart      RuleKind = "not_before_start"
 	KindNotBurstable        RuleKind = "not_burstable"
+	KindNotReplica          RuleKind = "not_replica" // no backups (so no restore) of a read replica
 	KindOverlap             RuleKind = "overlap"
 	KindPrefixLength        RuleKind = "prefix_length"
 	KindPrivateRange        RuleKind = "private_range"
@@ -56,6 +58,8 @@ const (
 	KindReserved            RuleKind = "reserved"
 	KindReservedPrefix      RuleKind = "reserved_prefix"
 	KindRestoreOnly         RuleKind = "restore_only"
+	KindRestoreStandalone   RuleKind = "restore_standalone" // a restore creates a server without HA
+	KindRestoreWindow       RuleKind = "restore_window"     // the target lies outside what the backups can restore
 	KindRoleTransition      RuleKind = "role_transition"
 	KindSameZone            RuleKind = "same_zone"
 	KindServerFqdn          RuleKind = "server_fqdn"

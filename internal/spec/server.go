@@ -1,7 +1,5 @@
 package spec
 
-import "time"
-
 // HighAvailability is the high_availability block.
 type HighAvailability struct {
 	Mode        string
@@ -80,6 +78,7 @@ func ValidateServer(c ServerConfig) FieldErrors {
 	validateRestore(&errs, d)
 	validateHA(&errs, d)
 	validateNetwork(&errs, d)
+	errs.Add(ValidateGeoRedundantBackup(d.Location, d.GeoRedundantBackupEnabled))
 	return errs
 }
 
@@ -136,32 +135,39 @@ func validateCredentials(errs *FieldErrors, d ServerConfig) {
 	}
 }
 
-// validateRestore: PointInTimeRestore needs a source server and an RFC 3339 time; Default mode takes neither.
+// validateRestore: PointInTimeRestore and GeoRestore need a source server and an RFC 3339 time (azurerm asks
+// for both in either mode) and create a standalone server (seed 002: enable HA after the restore); Default
+// mode takes neither.
 func validateRestore(errs *FieldErrors, d ServerConfig) {
-	if d.CreateMode != CreateModePointInTimeRestore {
+	if !IsRestoreMode(d.CreateMode) {
 		if d.CreateMode != CreateModeDefault {
 			return // invalid create_mode, already reported
 		}
 		if d.SourceServerID != "" {
 			errs.Add(NewFieldError("source_server_id", KindRestoreOnly,
-				"is only used with create_mode PointInTimeRestore; remove it or set create_mode"))
+				"is only used with create_mode PointInTimeRestore or GeoRestore; remove it or set create_mode"))
 		}
 		if d.PointInTimeRestoreTime != "" {
 			errs.Add(NewFieldError("point_in_time_restore_time_in_utc", KindRestoreOnly,
-				"is only used with create_mode PointInTimeRestore; remove it or set create_mode"))
+				"is only used with create_mode PointInTimeRestore or GeoRestore; remove it or set create_mode"))
 		}
 		return
 	}
+	when := "when create_mode is " + d.CreateMode
 	if d.SourceServerID == "" {
-		errs.Add(required("source_server_id", "when create_mode is PointInTimeRestore"))
+		errs.Add(required("source_server_id", when))
 	} else {
 		errs.Add(ValidateServerIDField("source_server_id", d.SourceServerID))
 	}
 	if d.PointInTimeRestoreTime == "" {
-		errs.Add(required("point_in_time_restore_time_in_utc", "when create_mode is PointInTimeRestore"))
-	} else if _, err := time.Parse(time.RFC3339, d.PointInTimeRestoreTime); err != nil {
-		errs.Add(NewFieldError("point_in_time_restore_time_in_utc", KindFormat,
-			"must be an RFC 3339 time such as 2025-01-31T12:00:00Z; got %s", quote(d.PointInTimeRestoreTime)))
+		errs.Add(required("point_in_time_restore_time_in_utc", when))
+	} else if _, e := ParseRestoreTime(d.PointInTimeRestoreTime); e != nil {
+		errs.Add(e)
+	}
+	if d.HA != nil {
+		errs.Add(NewFieldError("high_availability.mode", KindRestoreStandalone,
+			"cannot be set with create_mode %s: a restore creates a standalone server (seed 002); "+
+				"remove the high_availability block, and add it after the restore to enable HA in place", d.CreateMode))
 	}
 }
 
