@@ -180,7 +180,10 @@ func TestRestoreCreateModeRules(t *testing.T) {
 		{"no source", func(c *ServerConfig) { c.SourceServerID = "" }, Rule("source_server_id", KindRequired)},
 		{"no time", func(c *ServerConfig) { c.PointInTimeRestoreTime = "" }, Rule("point_in_time_restore_time_in_utc", KindRequired)},
 		{"bad time", func(c *ServerConfig) { c.PointInTimeRestoreTime = "2026-12-01 10:00" }, Rule("point_in_time_restore_time_in_utc", KindFormat)},
-		{"with HA", func(c *ServerConfig) { c.SKUName = "GP_Standard_D2s_v3"; c.HA = &HighAvailability{Mode: HAModeSameZone} },
+		{"with HA", func(c *ServerConfig) {
+			c.SKUName = "GP_Standard_D2s_v3"
+			c.HA = &HighAvailability{Mode: HAModeSameZone}
+		},
 			Rule("high_availability.mode", KindRestoreStandalone)},
 		{"geo in a region without a pair", func(c *ServerConfig) { c.Location = "norwayeast"; c.GeoRedundantBackupEnabled = true },
 			Rule("geo_redundant_backup_enabled", KindGeoPair)},

@@ -46,6 +46,10 @@ type Config struct {
 	Status  StatusFunc
 	// AdvanceClock moves the cloud's clock forward (nil: the clock cannot be moved).
 	AdvanceClock func(time.Duration) time.Time
+	// Clock is the cloud's clock (nil: the wall clock); WallTime turns its times into the machine's (nil:
+	// the same), for the restore targets PostgreSQL compares with commit timestamps.
+	Clock    func() time.Time
+	WallTime func(time.Time) time.Time
 }
 
 // API serves the routes.
@@ -59,6 +63,12 @@ type API struct {
 func New(cfg Config) *API {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.WallTime == nil {
+		cfg.WallTime = func(t time.Time) time.Time { return t }
 	}
 	a := &API{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	a.routes()
@@ -82,6 +92,7 @@ func (a *API) routes() {
 	a.handle("POST "+v+"/flexibleServers/{server}/{action}", a.serverAction)
 	a.handle("GET "+v+"/flexibleServers/{server}/logs", a.serverLogs)
 	a.handle("GET "+v+"/flexibleServers/{server}/metrics", a.serverMetrics)
+	a.handle("GET "+v+"/flexibleServers/{server}/backups", a.listBackups)
 
 	a.handle("GET "+v+"/flexibleServers/{server}/firewallRules", a.listFirewallRules)
 	a.handle("GET "+v+"/flexibleServers/{server}/firewallRules/{name}", a.getFirewallRule)

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"time"
+
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
@@ -8,7 +10,7 @@ import (
 
 // presentIn returns present for the servers of one transaction: it also reports each server's replicas,
 // found with one pass over the servers.
-func presentIn(tx *store.Tx) func(store.Server) model.Server {
+func presentIn(tx *store.Tx, now time.Time) func(store.Server) model.Server {
 	replicasOf := map[string][]string{}
 	if all, err := tx.ListServers(); err == nil {
 		for _, s := range all {
@@ -21,6 +23,11 @@ func presentIn(tx *store.Tx) func(store.Server) model.Server {
 		out := present(s)
 		out.Replicas = replicasOf[s.Spec.Name]
 		out.ReplicaCapacity = spec.ReplicaCapacity(s.Spec.SKUName, s.IsReplica(), len(out.Replicas))
+		if arch, err := tx.GetArchive(s.ArchiveID); err == nil && !s.IsReplica() {
+			if t, ok := arch.Rules(false).EarliestRestoreTime(now); ok {
+				out.EarliestRestoreTime = t.Format(time.RFC3339Nano)
+			}
+		}
 		return out
 	}
 }
@@ -116,19 +123,4 @@ func serverConfig(s model.Server) spec.ServerConfig {
 		c.Maintenance = &spec.MaintenanceWindow{DayOfWeek: int64(m.DayOfWeek), StartHour: int64(m.StartHour), StartMinute: int64(m.StartMinute)}
 	}
 	return c
-}
-
-// notYetSupported refuses features whose behaviour the cloud does not perform yet, instead of storing them
-// without effect.
-func notYetSupported(s model.Server) spec.FieldErrors {
-	var errs spec.FieldErrors
-	if s.CreateMode == spec.CreateModePointInTimeRestore {
-		errs.Add(spec.NewFieldError("create_mode", spec.KindUnsupported,
-			"PointInTimeRestore is not supported by this version of the flexpg cloud yet"))
-	}
-	if s.GeoRedundantBackupEnabled {
-		errs.Add(spec.NewFieldError("geo_redundant_backup_enabled", spec.KindUnsupported,
-			"is not supported by the flexpg cloud yet: backups are not simulated"))
-	}
-	return errs
 }

@@ -30,6 +30,11 @@ func (a *API) putReplica(w http.ResponseWriter, r *http.Request, req model.Serve
 		invalid(w, errs)
 		return
 	}
+	if req.GeoRedundantBackupEnabled {
+		invalid(w, spec.FieldErrors{spec.NewFieldError("geo_redundant_backup_enabled", spec.KindNotReplica,
+			"cannot be set on a read replica: no backups are taken of a replica (seed 004), so there is nothing to copy to the paired region")})
+		return
+	}
 	if req.AdministratorPassword != "" {
 		invalid(w, spec.FieldErrors{spec.NewFieldError("administrator_password", spec.KindUnsupported,
 			"cannot be set on a read replica: it inherits the admin (and its password) from its primary, as the service does; change the password on the primary")})
@@ -95,9 +100,14 @@ func (a *API) createReplica(tx *store.Tx, req model.Server) (store.Operation, er
 		return store.Operation{}, err
 	}
 	op := a.cfg.Ops.NewOperation(controller.KindReplicaCreate, spec.ServerID(desired.Name), desired.Name, nil)
-	s := store.Server{Spec: desired, Phase: store.PhaseProvisioning, ActiveOp: op.ID, CreatedAt: op.StartedAt,
+	// No backups are taken while it is a replica (seed 004); its archive starts when it is promoted.
+	archive := newArchive(desired, op.StartedAt)
+	s := store.Server{Spec: desired, Phase: store.PhaseProvisioning, ActiveOp: op.ID, CreatedAt: op.StartedAt, ArchiveID: archive.ID,
 		Replication: &store.Replication{Upstream: src.Spec.Name, Slot: slot, State: spec.ReplicationStateProvisioning}}
 	if err := tx.PutServer(s); err != nil {
+		return op, err
+	}
+	if err := tx.PutArchive(archive); err != nil {
 		return op, err
 	}
 	if err := copyServerChildren(tx, src.Spec.Name, desired.Name); err != nil {

@@ -18,14 +18,14 @@ import (
 func (a *API) listServers(w http.ResponseWriter, r *http.Request) {
 	readList(a, w, func(tx *store.Tx) ([]model.Server, error) {
 		servers, err := tx.ListServers()
-		return each(servers, err, presentIn(tx))
+		return each(servers, err, presentIn(tx, a.cfg.Clock().UTC()))
 	})
 }
 
 func (a *API) getServer(w http.ResponseWriter, r *http.Request) {
 	readOne(a, w, func(tx *store.Tx) (model.Server, error) {
 		s, err := serverFor(tx, r.PathValue("server"))
-		return presentIn(tx)(s), err
+		return presentIn(tx, a.cfg.Clock().UTC())(s), err
 	})
 }
 
@@ -46,6 +46,10 @@ func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.CreateMode == spec.CreateModeReplica {
 		a.putReplica(w, r, req)
+		return
+	}
+	if spec.IsRestoreMode(req.CreateMode) && !a.exists(name) {
+		a.putRestore(w, r, req)
 		return
 	}
 	desired := withDefaults(req)
@@ -105,9 +109,6 @@ func (a *API) launch(w http.ResponseWriter, op store.Operation, err error) {
 }
 
 func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) (store.Operation, error) {
-	if errs := notYetSupported(desired); len(errs) > 0 {
-		return store.Operation{}, errs
-	}
 	if err := checkPrivateAccess(tx, desired); err != nil {
 		return store.Operation{}, err
 	}
@@ -126,8 +127,13 @@ func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) 
 			desired.Zone = region.Zones[0]
 		}
 	}
-	s := store.Server{Spec: desired, Phase: store.PhaseProvisioning, ActiveOp: op.ID, CreatedAt: op.StartedAt}
+	archive := newArchive(desired, op.StartedAt)
+	archive.OpenPeriod(op.StartedAt) // a new server is a primary from the start
+	s := store.Server{Spec: desired, Phase: store.PhaseProvisioning, ActiveOp: op.ID, CreatedAt: op.StartedAt, ArchiveID: archive.ID}
 	if err := tx.PutServer(s); err != nil {
+		return op, err
+	}
+	if err := tx.PutArchive(archive); err != nil {
 		return op, err
 	}
 	return op, tx.PutOperation(op)
@@ -143,9 +149,6 @@ func (a *API) updateServer(tx *store.Tx, existing store.Server, desired model.Se
 	}
 	// Immutable fields first: such a change needs a new server, whatever else the request holds.
 	if errs := spec.ValidateServerUpdate(serverConfig(existing.Spec), serverConfig(desired)); len(errs) > 0 {
-		return store.Operation{}, errs
-	}
-	if errs := notYetSupported(desired); len(errs) > 0 {
 		return store.Operation{}, errs
 	}
 	if desired.Version != existing.Spec.Version {

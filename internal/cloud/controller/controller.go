@@ -37,6 +37,9 @@ type Config struct {
 	Labels    runtime.Labels
 	Logger    *slog.Logger
 	Clock     func() time.Time
+	// WallTime turns a time of Clock back into the machine's wall time (nil: the same time), which
+	// PostgreSQL's commit timestamps are in.
+	WallTime func(time.Time) time.Time
 	// ReadyTimeout bounds how long a starting instance may take to accept connections.
 	ReadyTimeout time.Duration
 	// PauseBeforeStep is fault injection for crash tests: an operation that reaches a step of this name
@@ -63,6 +66,7 @@ type Controller struct {
 	spares   spareFills
 	watching watchState
 	repl     replCert
+	backups  backupStores
 	// networkOps runs network operations one at a time: they share the machine's isolation rules and the
 	// resolver, which each of them rewrites from the whole store.
 	networkOps sync.Mutex
@@ -80,6 +84,7 @@ func New(cfg Config) *Controller {
 		cfg.ReadyTimeout = 2 * time.Minute
 	}
 	c := &Controller{cfg: cfg, store: cfg.Store, log: cfg.Logger}
+	c.backups.kick = make(chan struct{}, 1)
 	c.kinds = map[string]func(store.Operation) (plan, error){
 		KindServerCreate:   c.planServerCreate,
 		KindServerUpdate:   c.planServerUpdate,
@@ -92,6 +97,9 @@ func New(cfg Config) *Controller {
 		KindStandbyRepair:  c.planStandbyRepair,
 		KindReplicaCreate:  c.planReplicaCreate,
 		KindReplicaPromote: c.planReplicaPromote,
+
+		KindServerBackup:  c.planServerBackup,
+		KindServerRestore: c.planServerRestore,
 
 		KindVirtualEndpointPut:    c.planVirtualEndpointPut,
 		KindVirtualEndpointDelete: c.planVirtualEndpointDelete,
@@ -148,9 +156,10 @@ func (c *Controller) Start(ctx context.Context) error {
 		c.log.Info("resuming operation", "op", op.ID, "kind", op.Kind, "step", op.Step)
 		c.launch(op)
 	}
-	c.wg.Add(2)
+	c.wg.Add(3)
 	go c.every(housekeepingInterval, c.Housekeep)
 	go c.watchLoop()
+	go c.backupLoop()
 	return nil
 }
 

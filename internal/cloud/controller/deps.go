@@ -46,6 +46,11 @@ type Session interface {
 	Checkpoint(ctx context.Context) error
 	WaitReplayed(ctx context.Context, lsn postgres.LSN) error
 
+	// Backups (see package postgres, archive.go).
+	SealArchive(ctx context.Context) (postgres.ArchivePoint, error)
+	ArchivedFile(ctx context.Context) (string, error)
+	DatabaseNames(ctx context.Context) ([]string, error)
+
 	// Read replicas.
 	ReplicaSlotLags(ctx context.Context) ([]postgres.SlotLag, error)
 	ReplayLagSeconds(ctx context.Context) (*float64, error)

@@ -25,6 +25,8 @@ type plan struct {
 	rollback []step
 	finish   func(tx *store.Tx, r *run) error // on success
 	abandon  func(tx *store.Tx, r *run) error // on failure, after rollback
+	// succeeded runs once the success is stored (work that must see it, such as a first full backup).
+	succeeded func()
 }
 
 // run is one execution of an operation.
@@ -204,6 +206,9 @@ func (c *Controller) succeed(log *slog.Logger, r *run, p plan) {
 		return
 	}
 	log.Info("operation succeeded")
+	if p.succeeded != nil {
+		p.succeeded()
+	}
 }
 
 // fail marks the operation failed. cause is nil when a rollback already recorded the original error.

@@ -71,6 +71,7 @@ func (c *Controller) Housekeep() {
 		c.launch(op)
 	}
 	c.guardStorage()
+	c.HousekeepBackups()
 }
 
 // autoStartDue decides whether a server must be started because it has been stopped for too long.

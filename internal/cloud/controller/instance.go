@@ -64,6 +64,13 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState, in store
 	for k, v := range role {
 		settings[k] = v
 	}
+	archive, err := archiveSettings(st)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range archive {
+		settings[k] = v
+	}
 	conf, err := postgres.RenderConfig(settings)
 	if err != nil {
 		return nil, fmt.Errorf("render postgresql.conf: %w", err)
@@ -115,6 +122,7 @@ func (c *Controller) instanceFiles(ctx context.Context, st serverState, in store
 		return nil, err
 	}
 	files = append(files, repl...)
+	files = append(files, archiveFiles()...)
 	for i := range files {
 		files[i].UID, files[i].GID = postgres.OSUserUID, postgres.OSUserGID
 	}
@@ -171,7 +179,7 @@ func (c *Controller) ensureContainer(ctx context.Context, name string, in store.
 		Hostname:   name,
 		Labels:     labels,
 		Network:    pl.network,
-		Mounts:     []runtime.Mount{{Volume: in.Volume, Target: postgres.DataVolume}},
+		Mounts:     []runtime.Mount{{Volume: in.Volume, Target: postgres.DataVolume}, c.backupMount(st.server)},
 		NanoCPUs:   compute.NanoCPUs,
 		MemoryByte: compute.MemoryBytes,
 		StopSignal: "SIGINT",

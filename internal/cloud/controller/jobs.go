@@ -48,7 +48,7 @@ func (c *Controller) runJob(ctx context.Context, name string, in store.Instance,
 	labels[LabelInstance] = in.Name
 	if _, err := c.cfg.Runtime.CreateContainer(ctx, runtime.ContainerSpec{
 		Name: job, Image: image, Env: []string{postgres.ExecEnv}, Cmd: cmd, Labels: labels,
-		Network: pl.network, Mounts: []runtime.Mount{{Volume: in.Volume, Target: postgres.DataVolume}},
+		Network: pl.network, Mounts: []runtime.Mount{{Volume: in.Volume, Target: postgres.DataVolume}, c.backupMount(st.server)},
 	}); err != nil {
 		return fmt.Errorf("create job container: %w", err)
 	}

@@ -32,7 +32,8 @@ func (c *Controller) planReplicaCreate(op store.Operation) (plan, error) {
 			{"replicaSlot", func(ctx context.Context, r *run) error {
 				return c.withUpstream(ctx, name, func(s Session, rep store.Replication) error { return s.EnsureSlot(ctx, rep.Slot) })
 			}},
-			{"replicaVolume", func(ctx context.Context, r *run) error { return c.replicaVolume(ctx, name) }},
+			{"replicaVolume", func(ctx context.Context, r *run) error { return c.emptyVolume(ctx, name) }},
+			{"backupStorage", func(ctx context.Context, r *run) error { return c.serverBackupStorage(ctx, name) }},
 			{"peering", func(ctx context.Context, r *run) error { return c.peerReplica(ctx, name) }},
 			{"replicaCopy", func(ctx context.Context, r *run) error { return c.replicaCopy(ctx, name) }},
 			{"container", func(ctx context.Context, r *run) error { return c.ensurePrimaryContainer(ctx, name) }},
@@ -54,7 +55,7 @@ func (c *Controller) planReplicaCreate(op store.Operation) (plan, error) {
 				}
 			})
 		},
-		abandon: func(tx *store.Tx, r *run) error { return forgetServer(tx, name) },
+		abandon: func(tx *store.Tx, r *run) error { return forgetServerAndArchive(tx, name) },
 	}, nil
 }
 
@@ -66,15 +67,15 @@ func (c *Controller) replicaTeardownSteps(name string) []step {
 		step{"unpeer", func(ctx context.Context, r *run) error { return c.unpeerReplica(ctx, name) }})
 }
 
-// replicaVolume names and creates the replica's data volume: an empty one, never a spare (a spare holds an
-// initialized cluster of its own, and the copy needs an empty directory).
-func (c *Controller) replicaVolume(ctx context.Context, name string) error {
+// emptyVolume names and creates the data volume of a read replica or a restored server: an empty one, never
+// a spare (a spare holds an initialized cluster of its own, and the copy needs an empty directory).
+func (c *Controller) emptyVolume(ctx context.Context, name string) error {
 	var volume string
 	if err := c.store.Update(func(tx *store.Tx) error {
 		return updateServerErr(tx, name, func(s *store.Server) error {
 			in, ok := s.Primary()
 			if !ok {
-				return fmt.Errorf("read replica %s has no instance recorded", name)
+				return fmt.Errorf("server %s has no instance recorded", name)
 			}
 			if in.Volume == "" {
 				in.Volume = c.instanceVolumeName(name, in.Name)

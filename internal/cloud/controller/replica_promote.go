@@ -74,10 +74,38 @@ func (c *Controller) planReplicaPromote(op store.Operation) (plan, error) {
 		steps:    steps,
 		rollback: []step{{"settlePromotion", func(ctx context.Context, r *run) error { return c.settlePromotion(ctx, name, p) }}},
 		finish: func(tx *store.Tx, r *run) error {
+			if err := c.movePrimaryPeriods(tx, name, p); err != nil {
+				return err
+			}
 			return updateServer(tx, name, func(s *store.Server) { s.Phase = store.PhaseReady })
 		},
-		abandon: func(tx *store.Tx, r *run) error { return c.settlePhase(tx, name) },
+		abandon:   func(tx *store.Tx, r *run) error { return c.settlePhase(tx, name) },
+		succeeded: c.KickBackups, // the promoted server's first full backup
 	}, nil
+}
+
+// movePrimaryPeriods records the promotion in the archives (seed 004's backup table): the promoted server is
+// a primary from now on, whose backups start with a full backup right away; the old primary of a switchover
+// is a replica now, with no backups taken and no restore to this time.
+func (c *Controller) movePrimaryPeriods(tx *store.Tx, name string, p PromotePayload) error {
+	now := c.now()
+	promoted, err := tx.GetServer(name)
+	if err != nil {
+		return err
+	}
+	if promoted.ArchiveID != "" {
+		if err := tx.UpdateArchive(promoted.ArchiveID, func(a *store.Archive) error { a.OpenPeriod(now); return nil }); err != nil {
+			return err
+		}
+	}
+	if p.Role != spec.ReplicationRolePrimary {
+		return nil
+	}
+	old, err := tx.GetServer(p.From)
+	if err != nil || old.ArchiveID == "" {
+		return err
+	}
+	return tx.UpdateArchive(old.ArchiveID, func(a *store.Archive) error { a.ClosePeriod(now); return nil })
 }
 
 // replicaCatchUp (planned, to independent server) waits until the replica has replayed the primary's WAL
@@ -102,6 +130,10 @@ func (c *Controller) replicaCatchUp(ctx context.Context, name string, p PromoteP
 // wrote before it stopped. The position is recorded first, so a resumed promotion waits for the same one.
 func (c *Controller) drainUpstream(ctx context.Context, name string, p PromotePayload) error {
 	if err := c.setReplicationState(name, spec.ReplicationStateUpdating); err != nil {
+		return err
+	}
+	// The old primary archives nothing once it is a replica: its last commits reach its archive first.
+	if err := c.sealBeforeStop(ctx, p.From); err != nil {
 		return err
 	}
 	s, err := c.getServer(name)

@@ -103,7 +103,7 @@ func (c *Controller) rewindReplica(ctx context.Context, name string, in store.In
 	if err := c.cfg.Runtime.RemoveVolume(ctx, in.Volume); err != nil {
 		return err
 	}
-	if err := c.replicaVolume(ctx, name); err != nil {
+	if err := c.emptyVolume(ctx, name); err != nil {
 		return err
 	}
 	if err := c.replicaCopy(ctx, name); err != nil {

@@ -19,6 +19,7 @@ func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 			{"reservePort", func(ctx context.Context, r *run) error { return c.reservePort(name) }},
 			{"image", func(ctx context.Context, r *run) error { _, err := c.serverImage(ctx, name); return err }},
 			{"volume", func(ctx context.Context, r *run) error { return c.takeVolume(ctx, name) }},
+			{"backupStorage", func(ctx context.Context, r *run) error { return c.serverBackupStorage(ctx, name) }},
 			{"container", func(ctx context.Context, r *run) error { return c.ensurePrimaryContainer(ctx, name) }},
 			{"start", func(ctx context.Context, r *run) error { return c.startServer(ctx, name) }},
 			{"adminRole", func(ctx context.Context, r *run) error {
@@ -38,7 +39,8 @@ func (c *Controller) planServerCreate(op store.Operation) (plan, error) {
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) { s.Phase = store.PhaseReady })
 		},
-		abandon: func(tx *store.Tx, r *run) error { return forgetServer(tx, name) },
+		abandon:   func(tx *store.Tx, r *run) error { return forgetServerAndArchive(tx, name) },
+		succeeded: c.KickBackups, // the first full backup, right after creation
 	}, nil
 }
 
@@ -72,6 +74,21 @@ func (c *Controller) teardownSteps(name string) []step {
 		{"removeVolume", func(ctx context.Context, r *run) error { return c.removeVolumes(ctx, name) }},
 		{"removeCertificate", func(ctx context.Context, r *run) error { return c.forgetServerCert(name) }},
 	}
+}
+
+// forgetServerAndArchive drops a server that never came to be, with its archive: nothing of it can be
+// restored.
+func forgetServerAndArchive(tx *store.Tx, name string) error {
+	s, err := tx.GetServer(name)
+	if err != nil {
+		return err
+	}
+	if s.ArchiveID != "" {
+		if err := tx.DeleteArchive(s.ArchiveID); err != nil {
+			return err
+		}
+	}
+	return forgetServer(tx, name)
 }
 
 // forgetServer drops the server and everything recorded under it.

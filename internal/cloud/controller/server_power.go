@@ -28,7 +28,11 @@ func (c *Controller) planServerStart(op store.Operation) (plan, error) {
 func (c *Controller) planServerStop(op store.Operation) (plan, error) {
 	name := op.Server
 	return plan{
-		steps: []step{{"stop", func(ctx context.Context, r *run) error { return c.stopServer(ctx, name) }}},
+		steps: []step{
+			// A restore of the stopped server to any time before the stop is then exact.
+			{"sealArchive", func(ctx context.Context, r *run) error { return c.sealBeforeStop(ctx, name) }},
+			{"stop", func(ctx context.Context, r *run) error { return c.stopServer(ctx, name) }},
+		},
 		finish: func(tx *store.Tx, r *run) error {
 			return updateServer(tx, name, func(s *store.Server) { c.markStopped(s) })
 		},

@@ -81,6 +81,16 @@ func (s pgSession) Replication(ctx context.Context) ([]postgres.Replica, postgre
 func (s pgSession) ReplicaSlotLags(ctx context.Context) ([]postgres.SlotLag, error) {
 	return postgres.ReplicaSlotLags(ctx, s.conn)
 }
+func (s pgSession) SealArchive(ctx context.Context) (postgres.ArchivePoint, error) {
+	return postgres.SealArchive(ctx, s.conn)
+}
+func (s pgSession) ArchivedFile(ctx context.Context) (string, error) {
+	last, _, _, err := postgres.ArchivedFile(ctx, s.conn)
+	return last, err
+}
+func (s pgSession) DatabaseNames(ctx context.Context) ([]string, error) {
+	return postgres.DatabaseNames(ctx, s.conn)
+}
 func (s pgSession) ReplayLagSeconds(ctx context.Context) (*float64, error) {
 	return postgres.ReplayLagSeconds(ctx, s.conn)
 }

@@ -21,6 +21,12 @@ type owners struct {
 
 func (d *Daemon) owners(tx *store.Tx, st *model.Status) (owners, error) {
 	o := owners{resources: map[string]bool{"/cloud/" + d.cloudID + "/public": true}, adopted: map[string]string{}, spares: map[string]bool{}}
+	// The regions' backup storage is the cloud's own, as its public network is (and the storage's
+	// throwaway job containers while they run).
+	o.resources[controller.BackupStorageResource(d.cloudID, "jobs")] = true
+	for _, region := range spec.RegionNames() {
+		o.resources[controller.BackupStorageResource(d.cloudID, region)] = true
+	}
 	servers, err := tx.ListServers()
 	if err != nil {
 		return o, err

@@ -118,6 +118,7 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 		Labels:    cfg.Labels,
 		Logger:    log.With("component", "controller"),
 		Clock:     d.clock.Now,
+		WallTime:  d.clock.WallTime,
 
 		PauseBeforeStep: cfg.PauseBeforeStep,
 	})
@@ -129,6 +130,8 @@ func Start(ctx context.Context, cfg Config) (*Daemon, error) {
 		CloudID: d.cloudID, Version: cfg.Version, Build: cfg.Build, Token: d.token, Store: d.store, Ops: d.ctl,
 		CAPEM: ca.CertPEM(), Scale: scale, Logger: log.With("component", "api"), Status: d.Status,
 		AdvanceClock: d.clock.Advance,
+		Clock:        d.clock.Now,
+		WallTime:     d.clock.WallTime,
 	})
 	if d.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)

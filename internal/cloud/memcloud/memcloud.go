@@ -100,6 +100,7 @@ func New(t testing.TB) *Cloud {
 		Labels:       runtime.Labels{runtime.LabelTest: "memcloud"},
 		Logger:       log.With("component", "controller"),
 		Clock:        c.clock.Now,
+		WallTime:     c.clock.WallTime,
 		ReadyTimeout: readyTimeout,
 	})
 	if err := c.ctl.Start(context.Background()); err != nil {
@@ -109,6 +110,7 @@ func New(t testing.TB) *Cloud {
 	handler := api.New(api.Config{
 		CloudID: c.cloudID, Version: "memcloud", Token: c.token, Store: st, Ops: c.ctl, CAPEM: c.caPEM,
 		Scale: c.scale, Logger: log.With("component", "api"), AdvanceClock: c.clock.Advance,
+		Clock: c.clock.Now, WallTime: c.clock.WallTime,
 	})
 	c.srv = httptest.NewServer(c.refusals.record(handler))
 	c.client = client.New(c.srv.URL, c.token, client.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))

@@ -24,9 +24,6 @@ type Backup struct {
 type BackupList struct {
 	Value               []Backup `json:"value"`
 	EarliestRestoreTime string   `json:"earliest_restore_time,omitempty"`
-	// ArchivedWALBytes is the size of the server's WAL archive; like the backups it does not count against
-	// storage_mb.
-	ArchivedWALBytes int64 `json:"archived_wal_bytes"`
 	// GeoRegion is where the geo-redundant copy is kept (absent without geo_redundant_backup_enabled).
 	GeoRegion string `json:"geo_region,omitempty"`
 }

@@ -182,3 +182,17 @@ func StandbyByConfig(rt *fake.Runtime) func(host string) bool {
 		return false
 	}
 }
+
+// fakeWALFile is the WAL file every fake instance reports archived: the fake has no WAL.
+const fakeWALFile = "000000010000000000000001"
+
+// SealArchive reports the archive sealed at once.
+func (s *Session) SealArchive(context.Context) (postgres.ArchivePoint, error) {
+	return postgres.ArchivePoint{WALFile: fakeWALFile}, nil
+}
+
+// ArchivedFile reports everything archived.
+func (s *Session) ArchivedFile(context.Context) (string, error) { return fakeWALFile, nil }
+
+// DatabaseNames reports no user databases: the fake keeps no data.
+func (s *Session) DatabaseNames(context.Context) ([]string, error) { return nil, nil }

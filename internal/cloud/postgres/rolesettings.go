@@ -18,6 +18,14 @@ var roleSettingNames = map[string]bool{
 	"recovery_target_timeline":  true,
 	"wal_sender_timeout":        true,
 	"wal_receiver_timeout":      true,
+	// Archive and restore (archive.go).
+	"archive_mode":              true,
+	"archive_command":           true,
+	"archive_timeout":           true,
+	"restore_command":           true,
+	"recovery_target_action":    true,
+	"recovery_target_time":      true,
+	"recovery_target_inclusive": true,
 }
 
 // replicationTimeouts make both ends notice a dead peer within seconds (ha-reliability §1.3, §9): the

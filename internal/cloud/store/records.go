@@ -39,6 +39,10 @@ type Server struct {
 	PartnerPhase string     `json:"partner_phase,omitempty"`
 	ActiveOp     string     `json:"active_op,omitempty"` // operation holding the server; others get 409
 	StoppedAt    *time.Time `json:"stopped_at,omitempty"`
+	// ArchiveID names the server's archive (its backups; store.Archive). Restore is set on a server created
+	// from another's backups, while and after it is restored.
+	ArchiveID string   `json:"archive_id,omitempty"`
+	Restore   *Restore `json:"restore,omitempty"`
 	// ReadOnly is set by the storage guard when the disk reached 95% without auto-grow.
 	ReadOnly  bool      `json:"read_only,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
