@@ -10,7 +10,6 @@ import (
 
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/controller"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
-	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
@@ -29,19 +28,15 @@ func (a *API) putRestore(w http.ResponseWriter, r *http.Request, req model.Serve
 		invalid(w, spec.FieldErrors{ferr})
 		return
 	}
-	verifier := ""
-	if req.AdministratorPassword != "" {
-		v, err := postgres.SCRAMVerifier(req.AdministratorPassword)
-		if err != nil {
-			a.fail(w, err)
-			return
-		}
-		verifier = v
+	verifier, err := verifierOf(req.AdministratorPassword)
+	if err != nil {
+		a.fail(w, err)
+		return
 	}
 	req.AdministratorPassword = ""
 	createOnly := r.Header.Get("If-None-Match") == "*"
 	var op store.Operation
-	err := a.cfg.Store.Update(func(tx *store.Tx) error {
+	err = a.cfg.Store.Update(func(tx *store.Tx) error {
 		_, err := tx.GetServer(req.Name)
 		switch {
 		case err == nil && createOnly:

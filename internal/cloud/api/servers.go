@@ -61,20 +61,16 @@ func (a *API) putServer(w http.ResponseWriter, r *http.Request) {
 		invalid(w, errs)
 		return
 	}
-	verifier := ""
-	if req.AdministratorPassword != "" {
-		v, err := postgres.SCRAMVerifier(req.AdministratorPassword)
-		if err != nil {
-			a.fail(w, err)
-			return
-		}
-		verifier = v
+	verifier, err := verifierOf(req.AdministratorPassword)
+	if err != nil {
+		a.fail(w, err)
+		return
 	}
 	desired.AdministratorPassword = "" // only the verifier is kept, and only until the operation ends
 	createOnly := r.Header.Get("If-None-Match") == "*"
 
 	var op store.Operation
-	err := a.cfg.Store.Update(func(tx *store.Tx) error {
+	err = a.cfg.Store.Update(func(tx *store.Tx) error {
 		existing, err := tx.GetServer(name)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -445,4 +441,13 @@ func checkPrivateAccess(tx *store.Tx, s model.Server) error {
 		return errs
 	}
 	return nil
+}
+
+// verifierOf is the SCRAM verifier of a password given in a request ("" when none was): the only form of it
+// the cloud keeps, and only until the operation that sets it ends.
+func verifierOf(password string) (string, error) {
+	if password == "" {
+		return "", nil
+	}
+	return postgres.SCRAMVerifier(password)
 }

@@ -59,7 +59,9 @@ func TestCreateAdoptsASpare(t *testing.T) {
 	h := newHarness(t)
 	var fills []runtime.ContainerSpec
 	h.rt.OnRun = func(spec runtime.ContainerSpec, _ io.Reader, _, _ io.Writer) (int, error) {
-		fills = append(fills, spec)
+		if spec.Labels[runtime.LabelRole] == "spare-fill" { // not the backup storage's jobs
+			fills = append(fills, spec)
+		}
 		return 0, nil
 	}
 	if op := h.waitOp(h.createServer("first").ID); op.Status != model.OperationSucceeded {
@@ -162,8 +164,10 @@ func TestCreateWaitsForTheSpareBeingFilled(t *testing.T) {
 	var once sync.Once
 	free := func() { once.Do(func() { close(release) }) }
 	t.Cleanup(free) // before the controller closes, whatever the test's outcome
-	h.rt.OnRun = func(runtime.ContainerSpec, io.Reader, io.Writer, io.Writer) (int, error) {
-		<-release
+	h.rt.OnRun = func(spec runtime.ContainerSpec, _ io.Reader, _, _ io.Writer) (int, error) {
+		if spec.Labels[runtime.LabelRole] == "spare-fill" { // the backup storage's jobs go on
+			<-release
+		}
 		return 0, nil
 	}
 	h.waitOp(h.createServer("first").ID) // its volume step starts the fill, which now waits

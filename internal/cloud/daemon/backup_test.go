@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -146,4 +147,81 @@ func checkRestoredServer(t *testing.T, ctx context.Context, c *client.Client, na
 	if err := conn.Exec(ctx, "insert into ledger(id) values (1000)"); err != nil {
 		t.Fatalf("write on the restored server: %v", err)
 	}
+}
+
+// refusedOn checks that err is a 400 naming field, and returns its message.
+func refusedOn(t *testing.T, what string, err error, field string) {
+	t.Helper()
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Field != field {
+		t.Fatalf("%s: %v; want a 400 on %s", what, err, field)
+	}
+	t.Logf("%s refused: %s", what, apiErr.Message)
+}
+
+// TestRestoreWindowStoppedAndDeletedSources is BAR-P4 and the service's restore of a stopped and of a
+// deleted server: targets in the future, before the earliest restore time, or in another region are
+// refused before anything is created; a stopped source restores exactly (to a time before the stop, and
+// to a time after it, which holds everything); a deleted source restores within its retention, and once
+// the cloud's clock passes its retention its backups are gone and the restore is refused.
+func TestRestoreWindowStoppedAndDeletedSources(t *testing.T) {
+	needDocker(t)
+	_, c := startCloud(t)
+	ctx := context.Background()
+	do := waiter(t, c)
+	src := smallServer(t, c, "it-bk-src", nil)
+	list := awaitBackups(t, c, "it-bk-src", 1)
+	earliest, err := time.Parse(time.RFC3339Nano, list.EarliestRestoreTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("refusals", func(t *testing.T) {
+		_, err := restoreTo(ctx, c, "it-bk-r", "it-bk-src", time.Now().Add(time.Hour), nil)
+		refusedOn(t, "a target an hour ahead", err, "point_in_time_restore_time_in_utc")
+		_, err = restoreTo(ctx, c, "it-bk-r", "it-bk-src", earliest.Add(-time.Millisecond), nil)
+		refusedOn(t, "a target before the earliest restore time", err, "point_in_time_restore_time_in_utc")
+		_, err = restoreTo(ctx, c, "it-bk-r", "it-bk-src", earliest, func(s *model.Server) { s.Location = "northeurope" })
+		refusedOn(t, "a point-in-time restore into another region", err, "location")
+		_, err = restoreTo(ctx, c, "it-bk-r", "it-bk-missing", earliest, nil)
+		refusedOn(t, "a source that never existed", err, "source_server_id")
+		if _, err := c.GetServer(ctx, "it-bk-r"); !errors.Is(err, client.ErrNotFound) {
+			t.Fatalf("a refused restore left a server: %v", err)
+		}
+	})
+	if err := src.Exec(ctx, "create table ledger(id int); insert into ledger values (1)"); err != nil {
+		t.Fatal(err)
+	}
+	t1 := serverNow(t, ctx, src)
+	time.Sleep(20 * time.Millisecond)
+	if err := src.Exec(ctx, "insert into ledger values (2)"); err != nil {
+		t.Fatal(err)
+	}
+	do(c.StopServer(ctx, "it-bk-src"))
+	// A deleted source's firewall rules went with it: the restored server gets the test's own.
+	check := func(t *testing.T, name string, target time.Time, want string) {
+		t.Helper()
+		do := waiter(t, c)
+		do(restoreTo(ctx, c, name, "it-bk-src", target, nil))
+		do(c.PutFirewallRule(ctx, name, model.FirewallRule{Name: "local", StartIPAddress: "127.0.0.1", EndIPAddress: "127.0.0.1"}))
+		got, err := serverConn(t, c, name).QueryString(ctx, "select string_agg(id::text, ',' order by id) from ledger")
+		if err != nil || got != want {
+			t.Fatalf("restore of %s to %s: rows %q (%v), want %q", name, target.Format(time.RFC3339Nano), got, err, want)
+		}
+		do(c.DeleteServer(ctx, name))
+	}
+	t.Run("stopped source", func(t *testing.T) {
+		check(t, "it-bk-stopped1", t1, "1")
+		check(t, "it-bk-stopped2", time.Now(), "1,2") // after the stop: everything it committed
+	})
+	do(c.DeleteServer(ctx, "it-bk-src"))
+	t.Run("deleted source within its retention", func(t *testing.T) {
+		check(t, "it-bk-deleted", t1, "1")
+	})
+	t.Run("deleted source after its retention", func(t *testing.T) {
+		if _, err := c.AdvanceClock(ctx, (spec.DefaultBackupRetentionDays+1)*24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		_, err := restoreTo(ctx, c, "it-bk-late", "it-bk-src", time.Now(), nil)
+		refusedOn(t, "a deleted server past its retention", err, "source_server_id")
+	})
 }
