@@ -200,7 +200,8 @@ func (c *Controller) dropStaleSlots(ctx context.Context, name string) error {
 	})
 }
 
-// primaryRunning reports whether the server's primary instance's container runs.
+// primaryRunning reports whether the server's primary instance's container runs, and is not frozen (a
+// paused container answers nothing: asking it would only wait for a timeout).
 func (c *Controller) primaryRunning(ctx context.Context, name string) (bool, error) {
 	primary, err := c.primaryOf(name)
 	if err != nil {
@@ -210,7 +211,7 @@ func (c *Controller) primaryRunning(ctx context.Context, name string) (bool, err
 	if err != nil {
 		return false, err
 	}
-	return info.Running, nil
+	return info.Running && !info.Paused, nil
 }
 
 // withUpstream runs fn on a management session of the primary a replica streams from.

@@ -185,10 +185,8 @@ func TestSIGKILLDuringCreate(t *testing.T) {
 			}
 			do(c.DeleteServer(ctx, name))
 			st, _ = c.Status(ctx)
-			for _, o := range st.Owned {
-				if o.Kind != "network" {
-					t.Fatalf("left after delete: %+v", o)
-				}
+			if left := leftOver(st); len(left) != 0 {
+				t.Fatalf("left after delete: %+v", left)
 			}
 		})
 	}
@@ -235,9 +233,7 @@ func TestSIGKILLDuringDelete(t *testing.T) {
 	if err != nil || len(st.Unowned) != 0 || st.RunningOperations != 0 {
 		t.Fatalf("status after the resumed delete: %+v %v", st, err)
 	}
-	for _, o := range st.Owned {
-		if o.Kind != "network" {
-			t.Fatalf("left after delete: %+v", o)
-		}
+	if left := leftOver(st); len(left) != 0 {
+		t.Fatalf("left after delete: %+v", left)
 	}
 }

@@ -93,9 +93,7 @@ func TestPrivateAccessExample(t *testing.T) {
 	if err != nil || len(st.Unowned) != 0 || st.Servers != 0 {
 		t.Fatalf("after destroy: %+v %v", st, err)
 	}
-	for _, o := range st.Owned {
-		if !strings.HasSuffix(o.Name, "-public") {
-			t.Errorf("left after destroy: %+v", o)
-		}
+	if left := leftOver(st); len(left) != 0 {
+		t.Errorf("left after destroy: %+v", left)
 	}
 }

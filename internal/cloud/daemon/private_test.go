@@ -177,10 +177,8 @@ func TestPrivateAccess(t *testing.T) {
 	if err != nil || len(st.Unowned) != 0 {
 		t.Fatalf("unowned after cleanup: %+v %v", st, err)
 	}
-	for _, o := range st.Owned {
-		if o.Kind != "network" || !strings.HasSuffix(o.Name, "-public") {
-			t.Errorf("left after cleanup: %+v", o)
-		}
+	if left := leftOver(st); len(left) != 0 {
+		t.Errorf("left after cleanup: %+v", left)
 	}
 }
 
