@@ -110,6 +110,8 @@ type Archive struct {
 	Backups       []time.Time
 	// Deleted is the time the server was deleted (zero while it exists): the archive ends there.
 	Deleted time.Time
+	// GeoCopy marks the copy in the region's pair, which trails the archive by GeoCopyDelay.
+	GeoCopy bool
 }
 
 // Window is a span of restorable times.
@@ -215,6 +217,11 @@ func ValidateRestoreTarget(a Archive, target, now time.Time) *FieldError {
 			"%s is in the future: the cloud's time is %s; choose a time that has passed", stamp(target), stamp(now))
 	}
 	ws := a.Windows(now)
+	if len(ws) == 0 && a.GeoCopy {
+		return NewFieldError(field, KindRestoreWindow,
+			"server %s has no backup in its paired region yet: the geo-redundant copy trails its backups by %s of the cloud's "+
+				"time; retry once its first full backup has been copied (geo_copied in its backups)", a.Server, GeoCopyDelay)
+	}
 	if len(ws) == 0 {
 		return NewFieldError(field, KindRestoreWindow,
 			"server %s has no backup to restore from yet (its first full backup is taken right after it is created, "+

@@ -110,6 +110,7 @@ func TestValidateRestoreTarget(t *testing.T) {
 		{"while a replica", a, day(1.5), "was not a primary"},
 		{"after the promotion, before its first backup", a, day(2.005), "was not a primary"},
 		{"no backups", Archive{Server: "src", RetentionDays: 7, Periods: []Period{{Start: day(0)}}}, day(0.5), "no backup to restore from"},
+		{"no backups copied to the pair yet", Archive{Server: "src", RetentionDays: 7, Periods: []Period{{Start: day(0)}}, GeoCopy: true}, day(0.5), "no backup in its paired region yet"},
 		{"after a deletion", Archive{Server: "src", RetentionDays: 7, Periods: []Period{{Start: day(0), End: day(1)}},
 			Backups: []time.Time{day(0.01)}, Deleted: day(1)}, day(2), ""},
 	}

@@ -3,29 +3,11 @@ package daemon_test
 import (
 	"context"
 	"fmt"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/postgres"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloudtest"
 )
-
-// archiveListing lists the files of a server's WAL archive as its primary's container sees them.
-func archiveListing(t *testing.T, cloud *cloudtest.Cloud, server, pattern string) []string {
-	t.Helper()
-	ins, err := cloud.Controller().Instances(server)
-	if err != nil || len(ins) == 0 {
-		t.Fatalf("instances of %s: %v %v", server, ins, err)
-	}
-	out, err := exec.Command("docker", "exec", ins[0].Container, "sh", "-c",
-		`ls `+postgres.BackupVolume+`/servers/`+server+`-*/wal/ | grep -E "$1" || true`, "sh", pattern).CombinedOutput()
-	if err != nil {
-		t.Fatalf("list the archive of %s: %v: %s", server, err, out)
-	}
-	return strings.Fields(string(out))
-}
 
 // TestRestoreAcrossFailovers is BAR-P2 and BAR-P5 on a server with HA: rows written on three timelines
 // (two planned failovers) are all in a restore to a time after the second failover, the archive holds one

@@ -48,7 +48,7 @@ type FullBackup struct {
 // Rules is the archive as the spec's backup rules see it: completed backups only (geo: only those copied to
 // the pair, and nothing after the pair's horizon).
 func (a Archive) Rules(geo bool) spec.Archive {
-	r := spec.Archive{Server: a.Server, RetentionDays: a.RetentionDays, Periods: a.Periods}
+	r := spec.Archive{Server: a.Server, RetentionDays: a.RetentionDays, Periods: a.Periods, GeoCopy: geo}
 	if a.Deleted != nil {
 		r.Deleted = *a.Deleted
 	}
