@@ -63,6 +63,7 @@ func run(ctx context.Context, bin string, runs int, skipBuild bool, ha haConfig,
 		{"replica create", b.replicaCreate},
 		{"replica lag", b.replicaLag},
 		{"replica promote", b.replicaPromote},
+		{"restore", b.pointInTimeRestore},
 	}
 	for _, s := range steps {
 		if only != "" && s.name != "floor" && !strings.HasPrefix(s.name, only) {
