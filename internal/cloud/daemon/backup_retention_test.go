@@ -137,3 +137,51 @@ func TestBackupRetentionOnTheCloudClock(t *testing.T) {
 		}
 	})
 }
+
+// TestBackupsDoNotCountAgainstStorage: with storage scaled down so that storage_mb is 256 MB of real
+// disk, daily full backups pile up in the backup storage until they hold more than that, and the storage
+// guard, which makes a server read-only at 95% of its storage (measuring its databases and pg_wal), leaves
+// it writable: backups live beside the data, as the service's backup storage does, not in it.
+func TestBackupsDoNotCountAgainstStorage(t *testing.T) {
+	needDocker(t)
+	const divisor = 128
+	_, c := startScaledCloud(t, divisor)
+	ctx := context.Background()
+	const name = "it-bk-size"
+	admin := smallServer(t, c, name, nil)
+	srv, err := c.GetServer(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scale := spec.DefaultScale
+	scale.StorageDivisor = divisor
+	capacity := spec.StorageCapacityBytes(srv.StorageMB, scale)
+	var list *model.BackupList
+	var total int64
+	for n := 1; total <= capacity; n++ {
+		if n > 12 {
+			t.Fatalf("%d full backups hold %d bytes, still not more than the server's %d", n-1, total, capacity)
+		}
+		if n > 1 {
+			if _, err := c.AdvanceClock(ctx, day); err != nil { // a day: the next full backup is due
+				t.Fatal(err)
+			}
+		}
+		list = awaitBackups(t, c, name, n)
+		total = 0
+		for _, b := range list.Value {
+			total += b.SizeBytes
+		}
+	}
+	// The guard runs with the housekeeping, which an advance of the clock runs at once.
+	if _, err := c.AdvanceClock(ctx, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := admin.QueryString(ctx, "show default_transaction_read_only"); err != nil || v != "off" {
+		t.Fatalf("default_transaction_read_only = %q (%v) with %d bytes of backups", v, err, total)
+	}
+	if err := admin.Exec(ctx, "create table still_writable(n int)"); err != nil {
+		t.Fatalf("write with %d bytes of backups: %v", total, err)
+	}
+	t.Logf("%d bytes in %d full backups beside a server whose storage is %d bytes; still writable", total, len(list.Value), capacity)
+}
