@@ -19,7 +19,7 @@ import (
 // within its retention), is not a read replica, and the target lies in its restore window; all before
 // anything is stored.
 func (a *API) putRestore(w http.ResponseWriter, r *http.Request, req model.Server) {
-	if errs := spec.ValidateServer(serverConfig(req)); len(errs) > 0 {
+	if errs := spec.ValidateServerCreate(serverConfig(req)); len(errs) > 0 {
 		invalid(w, errs)
 		return
 	}
