@@ -1,0 +1,65 @@
+package provider_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloudtest"
+)
+
+// Helpers of the restore tests, on memcloud and on Docker.
+
+// restoreTimeVariable is the configuration variable a restore's point_in_time_restore_time_in_utc reads. A
+// test learns the time only while it runs (after the source has a backup, between two commits), and a step's
+// configuration is a fixed string, so the value is a variable the step sets when it runs.
+const restoreTimeVariable = "restore_time"
+
+// restoreTimeHCL declares restoreTimeVariable.
+const restoreTimeHCL = "\nvariable \"" + restoreTimeVariable + "\" {\n  type = string\n}\n"
+
+// lateVariable is a configuration variable whose value is read when Terraform runs the step (the testing
+// framework writes variables after the step's PreConfig), not when the test case is built.
+type lateVariable struct{ value *string }
+
+func (v lateVariable) MarshalJSON() ([]byte, error) {
+	if *v.value == "" {
+		return nil, errors.New("the restore time was not recorded before the step that uses it")
+	}
+	return json.Marshal(*v.value)
+}
+
+// restoreTimeVariables are the variables of a step whose configuration uses restoreTimeHCL.
+func restoreTimeVariables(at *string) config.Variables {
+	return config.Variables{restoreTimeVariable: lateVariable{value: at}}
+}
+
+// backupWait bounds the wait for a server's first full backup: right after its creation on the cloud's
+// schedule, a pg_basebackup of an empty server on Docker.
+const backupWait = 2 * time.Minute
+
+// awaitEarliestRestoreTime waits until the server has a full backup to restore from, and returns its
+// earliest restore time (on the cloud's clock) as the cloud spells it.
+func awaitEarliestRestoreTime(t *testing.T, c *client.Client, server string) string {
+	t.Helper()
+	var earliest string
+	if _, err := cloudtest.Eventually(context.Background(), backupWait, func() error {
+		list, err := c.ListBackups(context.Background(), server)
+		if err != nil {
+			return err
+		}
+		if earliest = list.EarliestRestoreTime; earliest == "" {
+			return fmt.Errorf("server %s has no full backup yet (%d listed)", server, len(list.Value))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return earliest
+}
