@@ -31,7 +31,7 @@ func commands() map[string]command {
 		"up":        {"start the local cloud in the background (no-op if it runs)", cmdUp},
 		"down":      {"stop the local cloud (servers keep their data and come back with it)", cmdDown},
 		"status":    {"show the local cloud, its servers and anything it left unowned", cmdStatus},
-		"server":    {"server list | server show|metrics [-json]|endpoints|restart|stop|start <name> | server failover --planned|--forced <name>", cmdServer},
+		"server":    {"server list | server show|metrics [-json]|backups [-json]|endpoints|restart|stop|start <name> | server failover --planned|--forced <name>", cmdServer},
 		"logs":      {"logs <server> [-tail N]: the server's PostgreSQL log", cmdLogs},
 		"psql":      {"psql <server> [-d db] [-U user]: connect with TLS (verify-full) as the admin", cmdPsql},
 		"images":    {"images build [-version 15|17|all]: build the PostgreSQL images", cmdImages},

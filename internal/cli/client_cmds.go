@@ -80,7 +80,7 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "server "+verb)
 	planned := fs.Bool("planned", false, "failover: wait for the standby to catch up, then switch (loses nothing)")
 	forced := fs.Bool("forced", false, "failover: stop the primary at once, then promote the standby")
-	asJSON := fs.Bool("json", false, "metrics: print the JSON document instead of a table")
+	asJSON := fs.Bool("json", false, "metrics, backups: print the JSON document instead of a table")
 	name, err := oneArg(fs, rest, "server name")
 	if err != nil {
 		return err
@@ -102,6 +102,8 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 		return wait(ctx, e, c, name, "start")(c.StartServer(ctx, name))
 	case "metrics":
 		return showMetrics(ctx, e, c, name, *asJSON)
+	case "backups":
+		return showBackups(ctx, e, c, name, *asJSON)
 	case "endpoints":
 		return listEndpoints(ctx, e, c, name)
 	case "failover":
@@ -118,7 +120,7 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 }
 
 // serverVerbs lists the verbs of `cloud server`.
-const serverVerbs = "list, show, metrics, endpoints, restart, stop, start, failover"
+const serverVerbs = "list, show, metrics, backups, endpoints, restart, stop, start, failover"
 
 // wait prints the operation's progress until it finishes.
 func wait(ctx context.Context, e *env, c *client.Client, name, what string) func(*model.Operation, error) error {
