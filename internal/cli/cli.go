@@ -36,7 +36,7 @@ func commands() map[string]command {
 		"psql":      {"psql <server> [-d db] [-U user]: connect with TLS (verify-full) as the admin", cmdPsql},
 		"images":    {"images build [-version 15|17|all]: build the PostgreSQL images", cmdImages},
 		"fault":     {faultUsage + ": inject a fault into the cloud's own containers, for drills", cmdFault},
-		"clock":     {"clock advance <duration>: move the cloud's clock forward (e.g. 168h to see auto-start)", cmdClock},
+		"clock":     {"clock now | clock advance <duration>: the cloud's time (restore times are on it), or move it forward (e.g. 168h to see auto-start)", cmdClock},
 		"operation": {"operation <id>: an operation's status and the time each of its steps took", cmdOperation},
 		"run":       {"run -subnet <subnet id> [-e K=V] -- <command>: run a command in a container inside a VNet", cmdRun},
 	}

@@ -229,22 +229,32 @@ func writeCA(ctx context.Context, c *client.Client) (string, error) {
 	return path, os.WriteFile(path, []byte(pem), 0o644)
 }
 
+// cmdClock shows the cloud's time (clock now), which restore targets are on, or moves it forward.
 func cmdClock(ctx context.Context, e *env, args []string) error {
-	if len(args) != 2 || args[0] != "advance" {
-		return usagef("usage: clock advance <duration>, e.g. clock advance 168h")
-	}
-	d, err := time.ParseDuration(args[1])
-	if err != nil || d <= 0 {
-		return usagef("duration must be positive, like 168h or 90m; got %q", args[1])
+	var d time.Duration
+	switch {
+	case len(args) == 1 && args[0] == "now":
+	case len(args) == 2 && args[0] == "advance":
+		var err error
+		if d, err = time.ParseDuration(args[1]); err != nil || d <= 0 {
+			return usagef("duration must be positive, like 168h or 90m; got %q", args[1])
+		}
+	default:
+		return usagef("usage: clock now | clock advance <duration>, e.g. clock advance 168h")
 	}
 	c, err := connect(ctx)
 	if err != nil {
 		return err
 	}
-	now, err := c.AdvanceClock(ctx, d)
+	var now time.Time
+	if d == 0 {
+		now, err = c.Clock(ctx)
+	} else {
+		now, err = c.AdvanceClock(ctx, d)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "cloud time is now %s\n", now.UTC().Format(time.RFC3339))
+	fmt.Fprintf(e.stdout, "cloud time is now %s\n", cloudTime(now))
 	return nil
 }
