@@ -31,12 +31,7 @@ var flowSource = map[string]string{"sku_name": `"GP_Standard_D2s_v3"`, "version"
 
 // flowRestoreHCL is the flow server and a restore of it named flowRestored; overrides change the restore.
 func flowRestoreHCL(c *memcloud.Cloud, overrides map[string]string, extra string) string {
-	restore := mergeAttrs(map[string]string{
-		"name":                              fmt.Sprintf("%q", flowRestored),
-		"source_server_id":                  "flexpg_server.test.id",
-		"point_in_time_restore_time_in_utc": "var." + restoreTimeVariable,
-	}, overrides)
-	return flowServerHCL(c, flowSource, "") + restoreTimeHCL + restoreHCL(restore, extra)
+	return flowServerHCL(c, flowSource, "") + restoreOfTestHCL(flowRestored, overrides, extra)
 }
 
 func TestFlowServer_pointInTimeRestore(t *testing.T) {
@@ -142,12 +137,8 @@ func TestFlowServer_geoRestore(t *testing.T) {
 	source := mergeAttrs(flowSource, map[string]string{"geo_redundant_backup_enabled": "true"})
 	pair, _ := spec.PairedRegion("westeurope")
 	config := func(location string) string {
-		return flowServerHCL(c, source, "") + restoreTimeHCL + restoreHCL(map[string]string{
-			"name":                              fmt.Sprintf("%q", flowRestored),
-			"location":                          fmt.Sprintf("%q", location),
-			"create_mode":                       `"GeoRestore"`,
-			"source_server_id":                  "flexpg_server.test.id",
-			"point_in_time_restore_time_in_utc": "var." + restoreTimeVariable,
+		return flowServerHCL(c, source, "") + restoreOfTestHCL(flowRestored, map[string]string{
+			"location": fmt.Sprintf("%q", location), "create_mode": `"GeoRestore"`,
 		}, "")
 	}
 	var at string
@@ -187,6 +178,41 @@ func TestFlowServer_geoRestore(t *testing.T) {
 			ImportStateVerify: true,
 			Config:            config(pair),
 			ConfigVariables:   vars,
+		},
+	))
+}
+
+// TestFlowServer_restorePrivateSource restores a private-access server without naming a network: a
+// point-in-time restore stays in its source's subnet and DNS zone, which the plan leaves to the cloud, so
+// the restored server reads back private and plans empty.
+func TestFlowServer_restorePrivateSource(t *testing.T) {
+	t.Parallel()
+	c := memcloud.New(t)
+	net := defaultPrivateNet("vnet1", "db", "corp.postgres.flexpg.internal", "corp-vnet1")
+	source := flowServerHCL(c, privateServerAttrs(), privateServerDependsOn) + net.hcl()
+	config := source + restoreOfTestHCL(flowRestored, nil, "")
+	var at string
+	vars := restoreTimeVariables(&at)
+	resource.UnitTest(t, flowTestCase(c,
+		resource.TestStep{Config: source},
+		resource.TestStep{
+			PreConfig:       func() { at = awaitEarliestRestoreTime(t, c.Client(), flowServer) },
+			Config:          config,
+			ConfigVariables: vars,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(restoreAddr, tfjsonpath.New("delegated_subnet_id")),
+				plancheck.ExpectUnknownValue(restoreAddr, tfjsonpath.New("public_network_access_enabled")),
+			}},
+			ConfigStateChecks: append(sameAsSource(serverAddr, restoreAddr, "delegated_subnet_id", "private_dns_zone_id"),
+				statecheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("delegated_subnet_id"), knownvalue.StringExact(spec.SubnetID("vnet1", "db"))),
+				statecheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("host"), knownvalue.Null()),
+			),
+		},
+		resource.TestStep{
+			Config:           config,
+			ConfigVariables:  vars,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		},
 	))
 }

@@ -133,9 +133,10 @@ func planStorageTier(config serverResourceModel, state *serverResourceModel, pla
 }
 
 // planPublicNetworkAccess plans the create-time default of public_network_access_enabled: true for a
-// public server, false for a private one (delegated subnet). Afterwards UseStateForUnknown keeps it.
+// public server, false for a private one (delegated subnet). A server whose network the cloud decides (see
+// planmodifiers.NetworkFromRestoreSource) leaves it unknown too. Afterwards UseStateForUnknown keeps it.
 func planPublicNetworkAccess(config serverResourceModel, state *serverResourceModel, plan *serverResourceModel) {
-	if state != nil || !config.PublicNetworkAccessEnabled.IsNull() || config.DelegatedSubnetID.IsUnknown() {
+	if state != nil || !config.PublicNetworkAccessEnabled.IsNull() || plan.DelegatedSubnetID.IsUnknown() {
 		return
 	}
 	plan.PublicNetworkAccessEnabled = types.BoolValue(config.DelegatedSubnetID.IsNull())

@@ -111,8 +111,11 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 					"/<vnet>/" + spec.CollectionSubnets + "/<subnet>`) for private access: the subnet must be delegated to `" +
 					spec.DelegationFlexibleServers + "` and its virtual network must be in the server's region. Requires " +
 					"`private_dns_zone_id`. A private-access server has no public endpoint (`host` and `port` are null) and " +
-					"takes no firewall rules.",
-				Optional: true,
+					"takes no firewall rules. Unset, the server has public access; a point-in-time restore of a private " +
+					"server left without it is private in the source's subnet (a geo-restore of one needs a subnet of its own region).",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{planmodifiers.NetworkFromRestoreSource(path.Root("create_mode"))},
 			},
 			// Not kept from state: the time moves forward as retention lets old backups go, so it is read anew
 			// after every change.
@@ -153,8 +156,11 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "ID of the private DNS zone (`flexpg_private_dns_zone.<name>.id`, `/" +
 					spec.CollectionPrivateDNSZones + "/<zone>`) the server registers its record `<server>.<zone>` in; " +
 					"required with `delegated_subnet_id`, and only with it. The zone's name must end in `." + spec.DNSSuffix +
-					"` and must not be the server's own FQDN.",
-				Optional: true,
+					"` and must not be the server's own FQDN. A point-in-time restore of a private server left without " +
+					"both takes its source's zone.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{planmodifiers.NetworkFromRestoreSource(path.Root("create_mode"))},
 			},
 			"public_network_access_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the server has a public endpoint guarded by firewall rules. Defaults to " +

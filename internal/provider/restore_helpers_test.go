@@ -24,6 +24,16 @@ const restoreTimeVariable = "restore_time"
 // restoreTimeHCL declares restoreTimeVariable.
 const restoreTimeHCL = "\nvariable \"" + restoreTimeVariable + "\" {\n  type = string\n}\n"
 
+// restoreOfTestHCL is flexpg_server.restored named name, a restore of flexpg_server.test to the time in
+// restoreTimeVariable (declared with it); overrides change the restore, extra adds lines.
+func restoreOfTestHCL(name string, overrides map[string]string, extra string) string {
+	return restoreTimeHCL + restoreHCL(mergeAttrs(map[string]string{
+		"name":                              fmt.Sprintf("%q", name),
+		"source_server_id":                  "flexpg_server.test.id",
+		"point_in_time_restore_time_in_utc": "var." + restoreTimeVariable,
+	}, overrides), extra)
+}
+
 // lateVariable is a configuration variable whose value is read when Terraform runs the step (the testing
 // framework writes variables after the step's PreConfig), not when the test case is built.
 type lateVariable struct{ value *string }
@@ -48,8 +58,17 @@ const backupWait = 2 * time.Minute
 // earliest restore time (on the cloud's clock) as the cloud spells it.
 func awaitEarliestRestoreTime(t *testing.T, c *client.Client, server string) string {
 	t.Helper()
+	earliest, err := earliestRestoreTime(c, server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return earliest
+}
+
+// earliestRestoreTime is awaitEarliestRestoreTime for a check, which reports instead of failing the test.
+func earliestRestoreTime(c *client.Client, server string) (string, error) {
 	var earliest string
-	if _, err := cloudtest.Eventually(context.Background(), backupWait, func() error {
+	_, err := cloudtest.Eventually(context.Background(), backupWait, func() error {
 		list, err := c.ListBackups(context.Background(), server)
 		if err != nil {
 			return err
@@ -58,8 +77,6 @@ func awaitEarliestRestoreTime(t *testing.T, c *client.Client, server string) str
 			return fmt.Errorf("server %s has no full backup yet (%d listed)", server, len(list.Value))
 		}
 		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return earliest
+	})
+	return earliest, err
 }

@@ -106,9 +106,19 @@ func TestPlanRestoreFromSource(t *testing.T) {
 		plancheck.ExpectUnknownValue(restoreAddr, tfjsonpath.New("administrator_login")),
 		plancheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("administrator_password"), knownvalue.Null()),
 		plancheck.ExpectUnknownValue(restoreAddr, tfjsonpath.New("earliest_restore_time")),
+		// A point-in-time restore of a private server is private in its subnet: the cloud decides.
+		plancheck.ExpectUnknownValue(restoreAddr, tfjsonpath.New("delegated_subnet_id")),
+		plancheck.ExpectUnknownValue(restoreAddr, tfjsonpath.New("public_network_access_enabled")),
+		plancheck.ExpectKnownValue("flexpg_server.source", tfjsonpath.New("delegated_subnet_id"), knownvalue.Null()),
+		plancheck.ExpectKnownValue("flexpg_server.source", tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(true)),
 		// The source, a Default create, gets the creation defaults as before.
 		plancheck.ExpectKnownValue("flexpg_server.source", tfjsonpath.New("version"), knownvalue.StringExact(spec.DefaultVersion)),
 		plancheck.ExpectKnownValue("flexpg_server.source", tfjsonpath.New("storage_mb"), knownvalue.Int64Exact(spec.DefaultStorageMB)),
+	)
+	// A geo-restore lands in another region: without a subnet it is public, as planned.
+	expectPlan(t, restoreHCL(map[string]string{"create_mode": `"GeoRestore"`, "location": `"northeurope"`}, ""),
+		plancheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("delegated_subnet_id"), knownvalue.Null()),
+		plancheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("public_network_access_enabled"), knownvalue.Bool(true)),
 	)
 	// Values a restore may repeat or raise are planned as configured.
 	expectPlan(t, restoreHCL(map[string]string{"version": `"15"`, "storage_mb": "65536", "sku_name": `"GP_Standard_D2s_v3"`}, ""),

@@ -20,3 +20,10 @@ func ValidateSKUNamePresent(mode, sku string) *FieldError {
 		"is required when create_mode is Default (or unset): set the compute size, such as %s; only a restore "+
 			"(create_mode %s or %s) takes its source server's SKU", skuExamples(), CreateModePointInTimeRestore, CreateModeGeoRestore)
 }
+
+// TakesSourceNetwork reports whether a create in mode, given no network, puts the new server in its source's
+// network: a point-in-time restore of a private server is private in the source's subnet and DNS zone. A
+// geo-restore lands in another region, whose subnet it must be given.
+func TakesSourceNetwork(mode string) bool {
+	return mode == CreateModePointInTimeRestore
+}

@@ -35,3 +35,12 @@ func TestIsDefaultMode(t *testing.T) {
 		}
 	}
 }
+
+func TestTakesSourceNetwork(t *testing.T) {
+	for mode, want := range map[string]bool{"": false, CreateModeDefault: false, CreateModePointInTimeRestore: true,
+		CreateModeGeoRestore: false} {
+		if got := TakesSourceNetwork(mode); got != want {
+			t.Errorf("TakesSourceNetwork(%q) = %v, want %v", mode, got, want)
+		}
+	}
+}
