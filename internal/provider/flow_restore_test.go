@@ -39,6 +39,9 @@ func TestFlowServer_pointInTimeRestore(t *testing.T) {
 	c := memcloud.New(t)
 	var at, future string
 	vars := restoreTimeVariables(&at)
+	converted := map[string]string{"name": fmt.Sprintf("%q", flowRestored), "create_mode": "", "source_server_id": "",
+		"point_in_time_restore_time_in_utc": "", "sku_name": `"GP_Standard_D2s_v3"`, "administrator_login": `"pgadmin"`,
+		"administrator_password": `"Str0ng-Passw0rd!"`}
 	resource.UnitTest(t, flowTestCase(c,
 		resource.TestStep{Config: flowServerHCL(c, flowSource, "")},
 		resource.TestStep{
@@ -115,6 +118,23 @@ func TestFlowServer_pointInTimeRestore(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(restoreAddr, plancheck.ResourceActionDestroyBeforeCreate),
 			}},
+		},
+		resource.TestStep{
+			// Without the restore arguments the restored server is managed like any other (a Default
+			// configuration, which names its SKU, admin and password): no replacement; the password is sent.
+			Config: flowServerHCL(c, flowSource, "") + restoreHCL(converted, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(restoreAddr, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("create_mode"), knownvalue.StringExact(spec.CreateModePointInTimeRestore)),
+				statecheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("source_server_id"), knownvalue.StringExact(spec.ServerID(flowServer))),
+			},
+			Check: checkCloud(func() error { return c.Postgres().CheckPasswords(flowRestored, "Str0ng-Passw0rd!") }),
+		},
+		resource.TestStep{
+			Config:           flowServerHCL(c, flowSource, "") + restoreHCL(converted, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		},
 	))
 }

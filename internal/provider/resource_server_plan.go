@@ -71,6 +71,7 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 
 	if state == nil {
+		planCreateOnly(config, &plan)
 		checkServerCreate(ctx, plan, &resp.Diagnostics)
 		planFromRestoreSource(config, &plan)
 	}
@@ -82,6 +83,21 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	if state != nil && !resp.Diagnostics.HasError() {
 		keepStateWhenUnchanged(req.State, &resp.Plan, spec.ServerFields(), &resp.Diagnostics)
+	}
+}
+
+// planCreateOnly plans what a create leaves unset of create_mode, source_server_id and
+// point_in_time_restore_time_in_utc: nothing. They are computed only so that a configuration that drops them
+// later keeps the server (UseStateForUnknown); at the create, unset is unset.
+func planCreateOnly(config serverResourceModel, plan *serverResourceModel) {
+	if config.CreateMode.IsNull() {
+		plan.CreateMode = types.StringNull()
+	}
+	if config.SourceServerID.IsNull() {
+		plan.SourceServerID = types.StringNull()
+	}
+	if config.PointInTimeRestoreTimeInUTC.IsNull() {
+		plan.PointInTimeRestoreTimeInUTC = types.StringNull()
 	}
 }
 

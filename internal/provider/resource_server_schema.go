@@ -102,9 +102,12 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 					"(the source needs `geo_redundant_backup_enabled`, and `location` must be that paired region). A " +
 					"restore takes `sku_name`, `storage_mb`, `version` and `administrator_login` (and the password, which " +
 					"is in the data) from the source unless they are set, gets the firewall rules and server parameters " +
-					"of a source that still exists, and has no high availability: add the `high_availability` block in a later apply.",
-				Optional:   true,
-				Validators: []validator.String{validators.CreateMode()},
+					"of a source that still exists, and has no high availability: add the `high_availability` block in a " +
+					"later apply. " + restoreArgumentsKept,
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.CreateMode()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"delegated_subnet_id": schema.StringAttribute{
 				MarkdownDescription: "ID of a subnet (`flexpg_subnet.<name>.id`, `/" + spec.CollectionVirtualNetworks +
@@ -148,8 +151,11 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Time to restore `source_server_id` to, RFC 3339 (such as `2025-01-31T12:00:00Z`, " +
 					"fractions of a second allowed) on the cloud's clock; required when `create_mode` is `PointInTimeRestore` " +
 					"or `GeoRestore`, and only then. Every transaction committed at or before it is restored, none after it. " +
-					"It must lie between the source's `earliest_restore_time` and now, which the cloud checks at apply.",
-				Optional: true,
+					"It must lie between the source's `earliest_restore_time` and now, which the cloud checks at apply. " +
+					"Removed from the configuration later, it is kept (see `create_mode`).",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"port": computedKeptPort("Port on `host` that reaches the current primary; it stays the same across failovers. Null for private-access servers."),
 			"private_dns_zone_id": schema.StringAttribute{
@@ -185,9 +191,12 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			"source_server_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the server to restore from (`flexpg_server.<name>.id`, `/" + spec.CollectionServers +
 					"/<name>`); required when `create_mode` is `PointInTimeRestore` or `GeoRestore`, and only then. A " +
-					"deleted server can be restored until its backup retention ends; a read replica cannot (it has no backups).",
-				Optional:   true,
-				Validators: []validator.String{validators.ServerID("source_server_id")},
+					"deleted server can be restored until its backup retention ends; a read replica cannot (it has no backups). " +
+					"Removed from the configuration later, it is kept (see `create_mode`).",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.ServerID("source_server_id")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"standby_zone": schema.StringAttribute{
 				MarkdownDescription: "Availability zone of the HA standby, as placed by the cloud; after a failover, " +
@@ -268,6 +277,14 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 		},
 	}, spec.ServerFields())
 }
+
+// restoreArgumentsKept says what removing the create-only arguments from the configuration of an existing
+// server does: nothing. azurerm replaces a restored server then (hashicorp/terraform-provider-azurerm#18257);
+// here a restored server becomes a server managed like any other.
+const restoreArgumentsKept = "Once the server exists, removing `create_mode`, `source_server_id` and " +
+	"`point_in_time_restore_time_in_utc` from the configuration keeps their values and the server (the cloud " +
+	"still reports how it was made); a configuration without them is a `Default` one, so it names `sku_name`, " +
+	"`administrator_login` and a password, and a private server its network."
 
 // haFailoverDescription says how a failover shows in Terraform; it is part of the resource's description.
 const haFailoverDescription = "With high availability the cloud fails over to the standby by itself when the " +
