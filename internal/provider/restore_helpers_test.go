@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/acctest"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/client"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloudtest"
 )
@@ -79,4 +81,15 @@ func earliestRestoreTime(c *client.Client, server string) (string, error) {
 		return nil
 	})
 	return earliest, err
+}
+
+// refreshAfterFirstBackup is an acceptance step that waits for the server's first full backup and refreshes
+// the state. The cloud takes that backup right after the create, so the create's read-back may come before
+// it; the backup sets earliest_restore_time, which an import reads, so the state an import is compared with
+// must be read after it.
+func refreshAfterFirstBackup(t *testing.T, name string) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:    func() { awaitEarliestRestoreTime(t, acctest.Client(t), name) },
+		RefreshState: true,
+	}
 }
