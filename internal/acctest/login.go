@@ -81,20 +81,61 @@ func CheckReachesPrimary(resourceAddress, hostAttr, portAttr, login, password st
 // admitting 127.0.0.1.
 func ExecOnServer(t *testing.T, name, login, password, sql string) {
 	t.Helper()
+	if err := onServer(name, login, password, func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, sql)
+		return err
+	}); err != nil {
+		t.Fatalf("on server %s: %s: %v", name, sql, err)
+	}
+}
+
+// QueryOnServer runs a query of one value as login on the server name, through the host endpoint the cloud
+// reports for it, and returns the value as text (a NULL is ""). The server needs a firewall rule admitting
+// 127.0.0.1.
+func QueryOnServer(name, login, password, sql string) (string, error) {
+	var v *string
+	err := onServer(name, login, password, func(ctx context.Context, conn *pgx.Conn) error {
+		return conn.QueryRow(ctx, sql).Scan(&v)
+	})
+	if err != nil || v == nil {
+		return "", err
+	}
+	return *v, nil
+}
+
+// CheckQueryResult requires that a query of one value (see QueryOnServer) gives want: what a server holds,
+// seen by a client.
+func CheckQueryResult(name, login, password, sql, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := QueryOnServer(name, login, password, sql)
+		if err != nil {
+			return fmt.Errorf("on server %s: %s: %w", name, sql, err)
+		}
+		if got != want {
+			return fmt.Errorf("on server %s: %s gives %q, want %q", name, sql, got, want)
+		}
+		return nil
+	}
+}
+
+// onServer connects as login to the host endpoint the cloud reports for the server name and runs fn.
+func onServer(name, login, password string, fn func(context.Context, *pgx.Conn) error) error {
+	c, err := envClient()
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
 	defer cancel()
-	s, err := Client(t).GetServer(ctx, name)
+	s, err := c.GetServer(ctx, name)
 	if err != nil {
-		t.Fatalf("reading server %s: %v", name, err)
+		return fmt.Errorf("reading server %s: %w", name, err)
 	}
 	conn, err := dial(ctx, s.Host, strconv.Itoa(s.Port), login, password)
 	if err != nil {
-		t.Fatalf("connecting to server %s: %v", name, err)
+		return fmt.Errorf("connecting to server %s: %w", name, err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		t.Fatalf("on server %s: %s: %v", name, sql, err)
-	}
+	return fn(ctx, conn)
 }
 
 // connect opens a TLS connection (sslmode=require) as login to the host endpoint that the attributes

@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,45 @@ func runCLI(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(context.Background(), &env{stdout: &out, stderr: &errb}, args)
 	return code, out.String(), errb.String()
+}
+
+// fakeCloud serves answers (a document for each path) as the cloud's API would, 404 for any other path, and
+// points the CLI at it for the rest of the test.
+func fakeCloud(t *testing.T, answers map[string]any) {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		a, ok := answers[r.URL.Path]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			_ = json.NewEncoder(w).Encode(model.ErrorResponse{Error: model.Error{Code: model.CodeNotFound, Message: "server x not found"}})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(a)
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("FLEXPG_ENDPOINT", srv.URL)
+	t.Setenv("FLEXPG_TOKEN", "t")
+}
+
+// expectLines runs the CLI with args, which must succeed, and requires each line of want in its output
+// (spaces collapsed, so table columns need not be counted).
+func expectLines(t *testing.T, args, want []string) {
+	t.Helper()
+	code, out, errOut := runCLI(args...)
+	if code != 0 {
+		t.Errorf("%v: exit %d: %s", args, code, errOut)
+		return
+	}
+	lines := map[string]bool{}
+	for _, l := range strings.Split(out, "\n") {
+		lines[strings.Join(strings.Fields(l), " ")] = true
+	}
+	for _, w := range want {
+		if !lines[w] {
+			t.Errorf("%v: no line %q in:\n%s", args, w, out)
+		}
+	}
 }
 
 func TestUsage(t *testing.T) {
@@ -30,7 +72,7 @@ func TestUsage(t *testing.T) {
 func TestBadArguments(t *testing.T) {
 	t.Setenv("FLEXPG_ENDPOINT", "http://127.0.0.1:1") // never contacted: argument errors come first
 	for _, args := range [][]string{{"server"}, {"server", "show"}, {"server", "show", "a", "b"}, {"images", "push"},
-		{"server", "failover", "a"}, {"server", "metrics"}, {"server", "endpoints", "a", "b"}, {"server", "failover", "--planned", "--forced", "a"},
+		{"server", "failover", "a"}, {"server", "metrics"}, {"server", "backups"}, {"server", "backups", "a", "b"}, {"server", "endpoints", "a", "b"}, {"server", "failover", "--planned", "--forced", "a"},
 		{"fault"}, {"fault", "explode", "a"}, {"fault", "kill"}, {"fault", "zone-down", "westeurope"}} {
 		code, _, errOut := runCLI(args...)
 		if code != 2 {

@@ -80,7 +80,7 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "server "+verb)
 	planned := fs.Bool("planned", false, "failover: wait for the standby to catch up, then switch (loses nothing)")
 	forced := fs.Bool("forced", false, "failover: stop the primary at once, then promote the standby")
-	asJSON := fs.Bool("json", false, "metrics: print the JSON document instead of a table")
+	asJSON := fs.Bool("json", false, "metrics, backups: print the JSON document instead of a table")
 	name, err := oneArg(fs, rest, "server name")
 	if err != nil {
 		return err
@@ -102,6 +102,8 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 		return wait(ctx, e, c, name, "start")(c.StartServer(ctx, name))
 	case "metrics":
 		return showMetrics(ctx, e, c, name, *asJSON)
+	case "backups":
+		return showBackups(ctx, e, c, name, *asJSON)
 	case "endpoints":
 		return listEndpoints(ctx, e, c, name)
 	case "failover":
@@ -118,7 +120,7 @@ func cmdServer(ctx context.Context, e *env, args []string) error {
 }
 
 // serverVerbs lists the verbs of `cloud server`.
-const serverVerbs = "list, show, metrics, endpoints, restart, stop, start, failover"
+const serverVerbs = "list, show, metrics, backups, endpoints, restart, stop, start, failover"
 
 // wait prints the operation's progress until it finishes.
 func wait(ctx context.Context, e *env, c *client.Client, name, what string) func(*model.Operation, error) error {
@@ -227,22 +229,32 @@ func writeCA(ctx context.Context, c *client.Client) (string, error) {
 	return path, os.WriteFile(path, []byte(pem), 0o644)
 }
 
+// cmdClock shows the cloud's time (clock now), which restore targets are on, or moves it forward.
 func cmdClock(ctx context.Context, e *env, args []string) error {
-	if len(args) != 2 || args[0] != "advance" {
-		return usagef("usage: clock advance <duration>, e.g. clock advance 168h")
-	}
-	d, err := time.ParseDuration(args[1])
-	if err != nil || d <= 0 {
-		return usagef("duration must be positive, like 168h or 90m; got %q", args[1])
+	var d time.Duration
+	switch {
+	case len(args) == 1 && args[0] == "now":
+	case len(args) == 2 && args[0] == "advance":
+		var err error
+		if d, err = time.ParseDuration(args[1]); err != nil || d <= 0 {
+			return usagef("duration must be positive, like 168h or 90m; got %q", args[1])
+		}
+	default:
+		return usagef("usage: clock now | clock advance <duration>, e.g. clock advance 168h")
 	}
 	c, err := connect(ctx)
 	if err != nil {
 		return err
 	}
-	now, err := c.AdvanceClock(ctx, d)
+	var now time.Time
+	if d == 0 {
+		now, err = c.Clock(ctx)
+	} else {
+		now, err = c.AdvanceClock(ctx, d)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "cloud time is now %s\n", now.UTC().Format(time.RFC3339))
+	fmt.Fprintf(e.stdout, "cloud time is now %s\n", cloudTime(now))
 	return nil
 }

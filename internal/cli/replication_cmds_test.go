@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -24,19 +21,7 @@ func fakeReplicationCloud(t *testing.T) {
 			WriterHost: "127.0.0.1", WriterPort: 50010, ReaderHost: "127.0.0.1", ReaderPort: 50011,
 		}}},
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		a, ok := answers[r.URL.Path]
-		if !ok {
-			w.WriteHeader(http.StatusNotFound)
-			_ = json.NewEncoder(w).Encode(model.ErrorResponse{Error: model.Error{Code: model.CodeNotFound, Message: "server x not found"}})
-			return
-		}
-		_ = json.NewEncoder(w).Encode(a)
-	}))
-	t.Cleanup(srv.Close)
-	t.Setenv("FLEXPG_ENDPOINT", srv.URL)
-	t.Setenv("FLEXPG_TOKEN", "t")
+	fakeCloud(t, answers)
 }
 
 func TestServerMetrics(t *testing.T) {
@@ -54,20 +39,7 @@ func TestServerMetrics(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		code, out, errOut := runCLI(tt.args...)
-		if code != 0 {
-			t.Errorf("%v: exit %d: %s", tt.args, code, errOut)
-			continue
-		}
-		lines := map[string]bool{}
-		for _, l := range strings.Split(out, "\n") {
-			lines[strings.Join(strings.Fields(l), " ")] = true
-		}
-		for _, w := range tt.want {
-			if !lines[w] {
-				t.Errorf("%v: no line %q in:\n%s", tt.args, w, out)
-			}
-		}
+		expectLines(t, tt.args, tt.want)
 	}
 	if code, _, errOut := runCLI("server", "metrics", "nope"); code != 1 || !strings.Contains(errOut, "not found") {
 		t.Errorf("metrics of a missing server: exit %d, %s", code, errOut)

@@ -20,7 +20,7 @@ func NewCACertificateDataSource() datasource.DataSource {
 }
 
 type caCertificateDataSource struct {
-	holder *clientHolder
+	dataSourceBase
 }
 
 func (d *caCertificateDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -43,22 +43,15 @@ func (d *caCertificateDataSource) Schema(ctx context.Context, _ datasource.Schem
 	}
 }
 
-func (d *caCertificateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.holder = holderFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *caCertificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config caCertificateDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, c := d.beginRead(ctx, config.Timeouts, &resp.Diagnostics)
 	defer cancel()
-	c := clientFrom(ctx, d.holder, &resp.Diagnostics)
-	if c == nil {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 

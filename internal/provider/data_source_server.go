@@ -28,7 +28,7 @@ func NewServerDataSource() datasource.DataSource {
 }
 
 type serverDataSource struct {
-	holder *clientHolder
+	dataSourceBase
 }
 
 func (d *serverDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -130,22 +130,15 @@ func (d *serverDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 	}
 }
 
-func (d *serverDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.holder = holderFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *serverDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config serverDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := config.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, c := d.beginRead(ctx, config.Timeouts, &resp.Diagnostics)
 	defer cancel()
-	c := clientFrom(ctx, d.holder, &resp.Diagnostics)
-	if c == nil {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 

@@ -119,6 +119,7 @@ func (p *flexpgProvider) Resources(_ context.Context) []func() resource.Resource
 func (p *flexpgProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCACertificateDataSource,
+		NewServerBackupsDataSource,
 		NewServerDataSource,
 	}
 }

@@ -122,6 +122,7 @@ func TestAccServer_highAvailability(t *testing.T) {
 			),
 			Check: checkCloudHA(t, name, "1", "2"),
 		},
+		refreshAfterFirstBackup(t, name),
 		resource.TestStep{
 			ResourceName:            serverAddr,
 			ImportState:             true,

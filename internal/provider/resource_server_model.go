@@ -119,8 +119,9 @@ func expandServer(ctx context.Context, m serverResourceModel, password, state st
 }
 
 // flattenServer copies what the cloud reports into m. Attributes the API never returns keep their prior
-// values: the password (never read back), the write-only version, and the create-only arguments create_mode,
-// source_server_id and point_in_time_restore_time_in_utc (a restored server stays what it was created as).
+// values: the password (never read back) and the write-only version. The create-only arguments are read back
+// as the cloud keeps them (a restored server reports how it was made, so an import reads them too), with
+// create_mode Default read as unset when that is how it was configured.
 func flattenServer(ctx context.Context, s *model.Server, m *serverResourceModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(spec.ServerID(s.Name))
@@ -146,6 +147,9 @@ func flattenServer(ctx context.Context, s *model.Server, m *serverResourceModel)
 	}
 	m.State = stringOrNull(s.State)
 	m.Tags = flattenTags(ctx, s.Tags, m.Tags, &diags)
+	m.CreateMode = flattenCreateMode(s.CreateMode, m.CreateMode)
+	m.SourceServerID = stringOrNull(s.SourceServerID)
+	m.PointInTimeRestoreTimeInUTC = stringOrNull(s.PointInTimeRestoreTimeInUTC)
 
 	m.FQDN = stringOrNull(s.FQDN)
 	m.Host = stringOrNull(s.Host)
@@ -155,6 +159,19 @@ func flattenServer(ctx context.Context, s *model.Server, m *serverResourceModel)
 	m.EarliestRestoreTime = stringOrNull(s.EarliestRestoreTime)
 	m.ReplicaCapacity = types.Int64Value(int64(s.ReplicaCapacity))
 	return diags
+}
+
+// flattenCreateMode reads the create mode the cloud reports. The cloud reports Default for a server created
+// without one, which is the same as unset: a prior unset (or unknown, after a create) value stays unset, so
+// the configuration that left it out plans empty, and so does an import of such a server.
+func flattenCreateMode(reported string, prior types.String) types.String {
+	if spec.IsDefaultMode(reported) {
+		if prior.IsNull() || prior.IsUnknown() {
+			return types.StringNull()
+		}
+		reported = spec.CreateModeDefault
+	}
+	return types.StringValue(reported)
 }
 
 // flattenHighAvailability maps "no HA" (absent, empty or Disabled) to no block, the way it is configured.

@@ -38,18 +38,16 @@ func (r *serverResource) ValidateConfig(ctx context.Context, req resource.Valida
 	addFieldErrors(&resp.Diagnostics, configErrors(errs, config))
 }
 
-// configErrors drops the errors ValidateConfig must not report: sku_name's requirement (the schema makes it
-// Required, and Terraform already says so) and a tier-for-size error when the size is not configured (the
-// size is then the current one, known only at plan time, where ModifyPlan checks it).
+// configErrors drops the errors ValidateConfig must not report: a tier-for-size error when the size is not
+// configured (the size is then the current one, or a restore's source's, known only at plan or apply time;
+// ModifyPlan checks it when it is known).
 func configErrors(errs spec.FieldErrors, config serverResourceModel) spec.FieldErrors {
 	var out spec.FieldErrors
 	for _, e := range errs {
-		switch {
-		case e.Rule == spec.Rule("sku_name", spec.KindRequired):
-		case e.Rule == spec.Rule("storage_tier", spec.KindAllowedForSize) && config.StorageMB.IsNull():
-		default:
-			out = append(out, e)
+		if e.Rule == spec.Rule("storage_tier", spec.KindAllowedForSize) && config.StorageMB.IsNull() {
+			continue
 		}
+		out = append(out, e)
 	}
 	return out
 }
@@ -72,6 +70,11 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 
+	if state == nil {
+		planCreateOnly(config, &plan)
+		checkServerCreate(ctx, plan, &resp.Diagnostics)
+		planFromRestoreSource(config, &plan)
+	}
 	planStorageTier(config, state, &plan, &resp.Diagnostics)
 	planPublicNetworkAccess(config, state, &plan)
 	if state != nil {
@@ -80,6 +83,38 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	if state != nil && !resp.Diagnostics.HasError() {
 		keepStateWhenUnchanged(req.State, &resp.Plan, spec.ServerFields(), &resp.Diagnostics)
+	}
+}
+
+// planCreateOnly plans what a create leaves unset of create_mode, source_server_id and
+// point_in_time_restore_time_in_utc: nothing. They are computed only so that a configuration that drops them
+// later keeps the server (UseStateForUnknown); at the create, unset is unset.
+func planCreateOnly(config serverResourceModel, plan *serverResourceModel) {
+	if config.CreateMode.IsNull() {
+		plan.CreateMode = types.StringNull()
+	}
+	if config.SourceServerID.IsNull() {
+		plan.SourceServerID = types.StringNull()
+	}
+	if config.PointInTimeRestoreTimeInUTC.IsNull() {
+		plan.PointInTimeRestoreTimeInUTC = types.StringNull()
+	}
+}
+
+// planFromRestoreSource leaves to the cloud what a new server takes from its restore source when the
+// configuration leaves it unset: the version and the storage size, whose creation defaults (planned by the
+// attributes' modifiers) apply only to a Default create (spec.IsDefaultMode). The SKU and the admin login
+// are unknown already: nothing plans a default for them. An unknown create mode may turn out to be a
+// restore, so it plans the same.
+func planFromRestoreSource(config serverResourceModel, plan *serverResourceModel) {
+	if !config.CreateMode.IsUnknown() && spec.IsDefaultMode(config.CreateMode.ValueString()) {
+		return
+	}
+	if config.Version.IsNull() {
+		plan.Version = types.StringUnknown()
+	}
+	if config.StorageMB.IsNull() {
+		plan.StorageMB = types.Int64Unknown()
 	}
 }
 
@@ -114,12 +149,22 @@ func planStorageTier(config serverResourceModel, state *serverResourceModel, pla
 }
 
 // planPublicNetworkAccess plans the create-time default of public_network_access_enabled: true for a
-// public server, false for a private one (delegated subnet). Afterwards UseStateForUnknown keeps it.
+// public server, false for a private one (delegated subnet). A server whose network the cloud decides (see
+// planmodifiers.NetworkFromRestoreSource) leaves it unknown too. Afterwards UseStateForUnknown keeps it.
 func planPublicNetworkAccess(config serverResourceModel, state *serverResourceModel, plan *serverResourceModel) {
-	if state != nil || !config.PublicNetworkAccessEnabled.IsNull() || config.DelegatedSubnetID.IsUnknown() {
+	if state != nil || !config.PublicNetworkAccessEnabled.IsNull() || plan.DelegatedSubnetID.IsUnknown() {
 		return
 	}
 	plan.PublicNetworkAccessEnabled = types.BoolValue(config.DelegatedSubnetID.IsNull())
+}
+
+// checkServerCreate runs the rules of a create alone (ValidateConfig cannot tell a create from an update): a
+// restore is created without high availability.
+func checkServerCreate(ctx context.Context, plan serverResourceModel, diags *diag.Diagnostics) {
+	c, unknown := serverConfig(ctx, plan, types.StringNull())
+	var errs spec.FieldErrors
+	errs.Add(spec.ValidateRestoreStandalone(c.CreateMode, c.HA != nil))
+	addFieldErrors(diags, errs.Without(unknown...))
 }
 
 // checkServerUpdate runs the update rules (storage only grows, among others) unless the plan replaces the

@@ -36,6 +36,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 		Attributes: map[string]schema.Attribute{
 			"administrator_login": schema.StringAttribute{
 				MarkdownDescription: "Login of the server's administrator role; required when `create_mode` is `Default`. " +
+					"A restore takes its source's login (the role is in the restored data): leave it unset, or repeat it. " +
 					"It is not a superuser, as on the real service. Value " +
 					validators.AdministratorLogin().MarkdownDescription(ctx) + ".",
 				Optional:      true,
@@ -44,8 +45,11 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"administrator_password": schema.StringAttribute{
-				MarkdownDescription: "Password of the administrator, stored (sensitive) in state. Conflicts with " +
-					"`administrator_password_wo`. Value " + validators.Password("administrator_password").MarkdownDescription(ctx) + ".",
+				MarkdownDescription: "Password of the administrator, stored (sensitive) in state; required (or " +
+					"`administrator_password_wo`) when `create_mode` is `Default`. A restore may leave it unset: the " +
+					"restored data keeps the source's password (as it was at the restore time), and a given one replaces " +
+					"it. Conflicts with `administrator_password_wo`. Value " +
+					validators.Password("administrator_password").MarkdownDescription(ctx) + ".",
 				Optional:  true,
 				Sensitive: true,
 				Validators: []validator.String{
@@ -92,22 +96,37 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"create_mode": schema.StringAttribute{
 				MarkdownDescription: "How the server is created; " + validators.CreateMode().MarkdownDescription(ctx) +
-					". `PointInTimeRestore` needs `source_server_id` and `point_in_time_restore_time_in_utc`. " +
-					"Unset means `Default`.",
-				Optional:   true,
-				Validators: []validator.String{validators.CreateMode()},
+					". Unset means `Default`: a new, empty server. `PointInTimeRestore` creates a new standalone server " +
+					"from the backups of `source_server_id` as they were at `point_in_time_restore_time_in_utc`, in the " +
+					"source's region; `GeoRestore` does the same from the copy of the backups in the source region's pair " +
+					"(the source needs `geo_redundant_backup_enabled`, and `location` must be that paired region). A " +
+					"restore takes `sku_name`, `storage_mb`, `version` and `administrator_login` (and the password, which " +
+					"is in the data) from the source unless they are set, gets the firewall rules and server parameters " +
+					"of a source that still exists, and has no high availability: add the `high_availability` block in a " +
+					"later apply. " + restoreArgumentsKept,
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.CreateMode()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"delegated_subnet_id": schema.StringAttribute{
 				MarkdownDescription: "ID of a subnet (`flexpg_subnet.<name>.id`, `/" + spec.CollectionVirtualNetworks +
 					"/<vnet>/" + spec.CollectionSubnets + "/<subnet>`) for private access: the subnet must be delegated to `" +
 					spec.DelegationFlexibleServers + "` and its virtual network must be in the server's region. Requires " +
 					"`private_dns_zone_id`. A private-access server has no public endpoint (`host` and `port` are null) and " +
-					"takes no firewall rules.",
-				Optional: true,
+					"takes no firewall rules. Unset, the server has public access; a point-in-time restore of a private " +
+					"server left without it is private in the source's subnet (a geo-restore of one needs a subnet of its own region).",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{planmodifiers.NetworkFromRestoreSource(path.Root("create_mode"))},
 			},
+			// Not kept from state: the time moves forward as retention lets old backups go, so it is read anew
+			// after every change.
 			"earliest_restore_time": schema.StringAttribute{
-				MarkdownDescription: "Earliest time (RFC 3339, UTC) the server can be restored to.",
-				Computed:            true,
+				MarkdownDescription: "Earliest time (RFC 3339, UTC, on the cloud's clock) the server can be restored " +
+					"to: the completion of its first full backup, or `backup_retention_days` ago once that is later. Null " +
+					"until the first full backup, which the cloud takes right after the server is created.",
+				Computed: true,
 			},
 			"fqdn": computedKept("Fully qualified domain name of the server, `<name>." + spec.DNSSuffix + "`, resolvable inside the cloud."),
 			"geo_redundant_backup_enabled": schema.BoolAttribute{
@@ -129,16 +148,25 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"name": serverNameAttribute(ctx, "Name of the server; it is also the first label of its FQDN."),
 			"point_in_time_restore_time_in_utc": schema.StringAttribute{
-				MarkdownDescription: "Time (RFC 3339) to restore `source_server_id` to, with `create_mode = \"PointInTimeRestore\"`.",
-				Optional:            true,
+				MarkdownDescription: "Time to restore `source_server_id` to, RFC 3339 (such as `2025-01-31T12:00:00Z`, " +
+					"fractions of a second allowed) on the cloud's clock; required when `create_mode` is `PointInTimeRestore` " +
+					"or `GeoRestore`, and only then. Every transaction committed at or before it is restored, none after it. " +
+					"It must lie between the source's `earliest_restore_time` and now, which the cloud checks at apply. " +
+					"Removed from the configuration later, it is kept (see `create_mode`).",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"port": computedKeptPort("Port on `host` that reaches the current primary; it stays the same across failovers. Null for private-access servers."),
 			"private_dns_zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the private DNS zone (`flexpg_private_dns_zone.<name>.id`, `/" +
 					spec.CollectionPrivateDNSZones + "/<zone>`) the server registers its record `<server>.<zone>` in; " +
 					"required with `delegated_subnet_id`, and only with it. The zone's name must end in `." + spec.DNSSuffix +
-					"` and must not be the server's own FQDN.",
-				Optional: true,
+					"` and must not be the server's own FQDN. A point-in-time restore of a private server left without " +
+					"both takes its source's zone.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{planmodifiers.NetworkFromRestoreSource(path.Root("create_mode"))},
 			},
 			"public_network_access_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the server has a public endpoint guarded by firewall rules. Defaults to " +
@@ -153,14 +181,22 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"sku_name": schema.StringAttribute{
 				MarkdownDescription: "Compute size, `<tier>_<size>` with tier `B` (Burstable), `GP` (GeneralPurpose) or " +
-					"`MO` (MemoryOptimized); one of " + spec.MarkdownList(spec.SKUNames()) + ". Scaling is an in-place change.",
-				Required:   true,
-				Validators: []validator.String{validators.SKUName()},
+					"`MO` (MemoryOptimized); one of " + spec.MarkdownList(spec.SKUNames()) + ". Required when " +
+					"`create_mode` is `Default`; a restore takes its source's SKU unless it is set. Scaling is an in-place change.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.SKUName()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"source_server_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the server to restore from, with `create_mode = \"PointInTimeRestore\"`.",
-				Optional:            true,
-				Validators:          []validator.String{validators.ServerID("source_server_id")},
+				MarkdownDescription: "ID of the server to restore from (`flexpg_server.<name>.id`, `/" + spec.CollectionServers +
+					"/<name>`); required when `create_mode` is `PointInTimeRestore` or `GeoRestore`, and only then. A " +
+					"deleted server can be restored until its backup retention ends; a read replica cannot (it has no backups). " +
+					"Removed from the configuration later, it is kept (see `create_mode`).",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.ServerID("source_server_id")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"standby_zone": schema.StringAttribute{
 				MarkdownDescription: "Availability zone of the HA standby, as placed by the cloud; after a failover, " +
@@ -180,7 +216,8 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			"storage_mb": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Storage size in MB; %s. Storage can only grow: a smaller value is a "+
 					"plan-time error (with `auto_grow_enabled`, a size the cloud has grown to is kept instead). "+
-					"Defaults to `%d` at create; when unset later, the current size is kept.",
+					"Defaults to `%d` at create; a restore takes its source's size instead (a larger one may be set); "+
+					"when unset later, the current size is kept.",
 					validators.StorageMB().MarkdownDescription(ctx), spec.DefaultStorageMB),
 				Optional:   true,
 				Computed:   true,
@@ -205,7 +242,8 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"version": schema.StringAttribute{
 				MarkdownDescription: "PostgreSQL major version; " + validators.Version().MarkdownDescription(ctx) +
-					". Defaults to `" + spec.DefaultVersion + "` at create; when unset later, the current version is kept. " +
+					". Defaults to `" + spec.DefaultVersion + "` at create; a restore takes its source's version (the " +
+					"restored data's; it may be repeated, not changed). When unset later, the current version is kept. " +
 					"A lower version replaces the server; in-place upgrades are not offered yet and are refused at apply.",
 				Optional:   true,
 				Computed:   true,
@@ -239,6 +277,14 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 		},
 	}, spec.ServerFields())
 }
+
+// restoreArgumentsKept says what removing the create-only arguments from the configuration of an existing
+// server does: nothing. azurerm replaces a restored server then (hashicorp/terraform-provider-azurerm#18257);
+// here a restored server becomes a server managed like any other.
+const restoreArgumentsKept = "Once the server exists, removing `create_mode`, `source_server_id` and " +
+	"`point_in_time_restore_time_in_utc` from the configuration keeps their values and the server (the cloud " +
+	"still reports how it was made); a configuration without them is a `Default` one, so it names `sku_name`, " +
+	"`administrator_login` and a password, and a private server its network."
 
 // haFailoverDescription says how a failover shows in Terraform; it is part of the resource's description.
 const haFailoverDescription = "With high availability the cloud fails over to the standby by itself when the " +

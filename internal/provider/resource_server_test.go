@@ -183,6 +183,7 @@ func TestAccServer_import(t *testing.T) {
 			{
 				Config: testAccServerHCL(name, nil, `tags = { env = "test" }`),
 			},
+			refreshAfterFirstBackup(t, name),
 			{
 				ResourceName:      serverAddr,
 				ImportState:       true,

@@ -192,10 +192,17 @@ func TestRestoreCreateModeRules(t *testing.T) {
 	for _, c := range cases {
 		cfg := base
 		c.edit(&cfg)
-		errs := ValidateServer(cfg)
+		errs := ValidateServerCreate(cfg)
 		if !slices.ContainsFunc(errs, func(e *FieldError) bool { return e.Rule == c.rule }) {
 			t.Errorf("%s: errors %v, want rule %s", c.name, errs, c.rule)
 		}
+	}
+	// The restored server gets HA in place afterwards: as the desired state of an update (its create mode
+	// still the restore's), HA is no error.
+	withHA := base
+	withHA.SKUName, withHA.HA = "GP_Standard_D2s_v3", &HighAvailability{Mode: HAModeSameZone}
+	if errs := ValidateServer(withHA); len(errs) != 0 {
+		t.Errorf("HA on a restored server, in place: %v", errs)
 	}
 	if _, e := ParseRestoreTime("2026-12-01T10:00:00.5+01:00"); e != nil {
 		t.Errorf("fractional time with an offset: %v", e)

@@ -92,10 +92,8 @@ func validateServerFields(errs *FieldErrors, c ServerConfig) {
 	}
 	if c.SKUName != "" {
 		errs.Add(ValidateSKUName(c.SKUName))
-	} else if c.CreateMode == "" || c.CreateMode == CreateModeDefault {
-		// A restored server takes its SKU from the source when none is given.
-		errs.Add(required("sku_name", "when create_mode is Default"))
 	}
+	errs.Add(ValidateSKUNamePresent(c.CreateMode, c.SKUName))
 	if c.StorageMB != 0 {
 		errs.Add(ValidateStorageMB(c.StorageMB))
 	}
@@ -119,7 +117,7 @@ func validateServerFields(errs *FieldErrors, c ServerConfig) {
 // validateCredentials: a new (Default mode) server needs an admin login and password; a restored server
 // inherits both from its source. Given values are always checked.
 func validateCredentials(errs *FieldErrors, d ServerConfig) {
-	isDefault := d.CreateMode == CreateModeDefault
+	isDefault := IsDefaultMode(d.CreateMode)
 	switch {
 	case d.AdministratorLogin != "":
 		errs.Add(ValidateAdministratorLogin(d.AdministratorLogin))
@@ -136,8 +134,8 @@ func validateCredentials(errs *FieldErrors, d ServerConfig) {
 }
 
 // validateRestore: PointInTimeRestore and GeoRestore need a source server and an RFC 3339 time (azurerm asks
-// for both in either mode) and create a standalone server (seed 002: enable HA after the restore); Default
-// mode takes neither.
+// for both in either mode); Default mode takes neither. That a restore creates a standalone server is a rule
+// of the create alone (ValidateRestoreStandalone).
 func validateRestore(errs *FieldErrors, d ServerConfig) {
 	if !IsRestoreMode(d.CreateMode) {
 		if d.CreateMode != CreateModeDefault {
@@ -164,11 +162,25 @@ func validateRestore(errs *FieldErrors, d ServerConfig) {
 	} else if _, e := ParseRestoreTime(d.PointInTimeRestoreTime); e != nil {
 		errs.Add(e)
 	}
-	if d.HA != nil {
-		errs.Add(NewFieldError("high_availability.mode", KindRestoreStandalone,
-			"cannot be set with create_mode %s: a restore creates a standalone server (seed 002); "+
-				"remove the high_availability block, and add it after the restore to enable HA in place", d.CreateMode))
+}
+
+// ValidateServerCreate checks a new server: every rule of ValidateServer, and the rules of a create alone.
+func ValidateServerCreate(c ServerConfig) FieldErrors {
+	errs := ValidateServer(c)
+	errs.Add(ValidateRestoreStandalone(c.CreateMode, c.HA != nil))
+	return errs
+}
+
+// ValidateRestoreStandalone checks a create: a restore creates a standalone server (seed 002), so it has no
+// high_availability block. It is a rule of the create only; HA is enabled in place on the restored server
+// afterwards, whose create_mode still reads as the restore.
+func ValidateRestoreStandalone(mode string, hasHA bool) *FieldError {
+	if !hasHA || !IsRestoreMode(mode) {
+		return nil
 	}
+	return NewFieldError("high_availability.mode", KindRestoreStandalone,
+		"cannot be set when the server is created with create_mode %s: a restore creates a standalone server (seed 002); "+
+			"remove the high_availability block, and add it after the restore to enable HA in place", mode)
 }
 
 // validateHA checks the high_availability block against the SKU tier, the region and the zones.

@@ -13,6 +13,8 @@ resource "flexpg_server" "example" {
   administrator_login    = "pgadmin"
   administrator_password = var.admin_password
   backup_retention_days  = 14
+  # Also keep the backups in the region's pair (northeurope), for a geo-restore.
+  geo_redundant_backup_enabled = true
 
   maintenance_window {
     day_of_week  = 0
@@ -61,6 +63,28 @@ resource "flexpg_server" "write_only" {
   administrator_login               = "pgadmin"
   administrator_password_wo         = var.admin_password
   administrator_password_wo_version = 1
+}
+
+# Point-in-time restore: a new, standalone server holding example-pg's data as it was at the given time (on
+# the cloud's clock, from the source's earliest_restore_time to now; see data.flexpg_server_backups). It
+# takes the SKU, storage, version and admin login from its source, and the admin password is the one in the
+# restored data. Add a high_availability block in a later apply.
+resource "flexpg_server" "restored" {
+  name                              = "example-pg-restored"
+  location                          = "westeurope"
+  create_mode                       = "PointInTimeRestore"
+  source_server_id                  = flexpg_server.example.id
+  point_in_time_restore_time_in_utc = "2026-12-01T10:00:00Z"
+}
+
+# Geo-restore: the same from the copy of the backups in the source region's pair, so into that region. The
+# copy lags behind by up to ten minutes of the cloud's clock.
+resource "flexpg_server" "geo_restored" {
+  name                              = "example-pg-geo"
+  location                          = "northeurope"
+  create_mode                       = "GeoRestore"
+  source_server_id                  = flexpg_server.example.id
+  point_in_time_restore_time_in_utc = "2026-12-01T10:00:00Z"
 }
 
 output "connection" {

@@ -82,6 +82,7 @@ func (a *API) routes() {
 	a.handle("GET "+v+"/operations", a.listOperations)
 	a.handle("GET "+v+"/operations/{id}", a.getOperation)
 	a.handle("GET "+v+"/status", a.status)
+	a.handle("GET "+v+"/clock", a.getClock)
 	a.handle("POST "+v+"/clock", a.advanceClock)
 	a.handle("POST "+v+"/faults", a.injectFault)
 
@@ -173,6 +174,12 @@ func (a *API) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, st)
+}
+
+// getClock answers the cloud's time. Restore times and backup times are on this clock, which differs from
+// the machine's once it has been advanced, so a client choosing a restore target reads it here.
+func (a *API) getClock(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, model.Clock{Now: a.cfg.Clock().UTC()})
 }
 
 // advanceClock moves the cloud's clock forward and runs the housekeeping that depends on time at once.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/clock"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/model"
 	"github.com/flexpg/terraform-provider-flexpg/internal/cloud/store"
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
@@ -333,5 +334,37 @@ func TestListOperations(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("GET /v1/operations%s = %v, want %v", query, got, want)
 		}
+	}
+}
+
+// TestClock: GET /v1/clock answers the cloud's time, which an advance moves ahead of the machine's.
+func TestClock(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	var cloud clock.Clock
+	srv := httptest.NewServer(New(Config{CloudID: "c1", Token: testToken, Store: st, Ops: &fakeOps{}, Scale: spec.DefaultScale,
+		Clock: cloud.Now, AdvanceClock: cloud.Advance}))
+	t.Cleanup(srv.Close)
+	read := func() time.Time {
+		t.Helper()
+		resp, body := call(t, srv, "GET", "/v1/clock", nil, nil)
+		var c model.Clock
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &c) != nil {
+			t.Fatalf("GET /v1/clock: %d %s", resp.StatusCode, body)
+		}
+		return c.Now
+	}
+	before := time.Now()
+	if now := read(); now.Before(before) || now.After(time.Now()) {
+		t.Errorf("a clock never advanced reads %s, not the machine's time (%s)", now, before)
+	}
+	if resp, body := call(t, srv, "POST", "/v1/clock", model.ClockAdvance{Advance: "1h"}, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("advance: %d %s", resp.StatusCode, body)
+	}
+	if ahead := read().Sub(time.Now()); ahead < time.Hour-time.Second || ahead > time.Hour {
+		t.Errorf("after a 1h advance the clock is %s ahead of the machine's", ahead)
 	}
 }

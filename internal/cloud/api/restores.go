@@ -19,7 +19,7 @@ import (
 // within its retention), is not a read replica, and the target lies in its restore window; all before
 // anything is stored.
 func (a *API) putRestore(w http.ResponseWriter, r *http.Request, req model.Server) {
-	if errs := spec.ValidateServer(serverConfig(req)); len(errs) > 0 {
+	if errs := spec.ValidateServerCreate(serverConfig(req)); len(errs) > 0 {
 		invalid(w, errs)
 		return
 	}
@@ -174,7 +174,7 @@ func restoredSpec(src, req model.Server) (model.Server, spec.FieldErrors) {
 		errs.Add(spec.NewFieldError("storage_mb", spec.KindAtLeastSource,
 			"must be at least %d, the storage of server %s, which the restored data needs; got %d", src.StorageMB, src.Name, d.StorageMB))
 	}
-	if d.DelegatedSubnetID == "" && req.CreateMode == spec.CreateModePointInTimeRestore {
+	if d.DelegatedSubnetID == "" && spec.TakesSourceNetwork(req.CreateMode) {
 		d.DelegatedSubnetID, d.PrivateDNSZoneID = src.DelegatedSubnetID, src.PrivateDNSZoneID
 	}
 	if src.DelegatedSubnetID != "" && d.DelegatedSubnetID == "" {

@@ -108,7 +108,7 @@ func (a *API) createServer(tx *store.Tx, desired model.Server, verifier string) 
 	if err := checkPrivateAccess(tx, desired); err != nil {
 		return store.Operation{}, err
 	}
-	if desired.CreateMode == "" || desired.CreateMode == spec.CreateModeDefault {
+	if spec.IsDefaultMode(desired.CreateMode) {
 		if verifier == "" {
 			return store.Operation{}, spec.FieldErrors{spec.NewFieldError("administrator_password", spec.KindRequired,
 				"(or administrator_password_wo) is required to create a server")}

@@ -274,6 +274,11 @@ func TestMethods(t *testing.T) {
 			method: "GET", path: "/v1/flexibleServers/db1/metrics", status: 200, reply: map[string]any{}, want: &model.Metrics{},
 		},
 		{
+			name:   "Clock",
+			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.Clock(ctx) },
+			method: "GET", path: "/v1/clock", status: 200, reply: model.Clock{Now: started}, want: started,
+		},
+		{
 			name:   "GetCACertificate",
 			call:   func(ctx context.Context, c *client.Client) (any, error) { return c.GetCACertificate(ctx) },
 			method: "GET", path: "/v1/caCertificate", status: 200,
