@@ -14,9 +14,9 @@ import (
 	"github.com/flexpg/terraform-provider-flexpg/internal/spec"
 )
 
-// KindServerBackup takes a full backup of a server. It runs beside the server's other operations without
-// holding the server (the service takes backups without blocking management), but never at the same time as
-// one of them: operations of a server run one at a time.
+// KindServerBackup takes a full backup of a server. It runs beside the server's other operations, without
+// holding the server or waiting for them (the service takes backups without blocking management; see
+// launch).
 const KindServerBackup = "server.backup"
 
 // BackupPayload names the backup an operation takes.

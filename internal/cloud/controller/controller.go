@@ -171,13 +171,18 @@ func (c *Controller) Close() {
 	c.wg.Wait()
 }
 
+// launch runs an operation: a server's operations one at a time, network operations one at a time. A full
+// backup is the exception: it only reads the primary, so a failover or a firewall rule never waits for one
+// (a backup whose primary goes away fails, discards what it wrote, and is taken again when next due).
 func (c *Controller) launch(op store.Operation) {
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		if op.Server != "" {
+		switch {
+		case op.Kind == KindServerBackup: // no lock
+		case op.Server != "":
 			defer c.locks.lock(op.Server)()
-		} else {
+		default:
 			c.networkOps.Lock()
 			defer c.networkOps.Unlock()
 		}
