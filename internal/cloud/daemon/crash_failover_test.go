@@ -65,10 +65,7 @@ func TestSIGKILLDuringFailover(t *testing.T) {
 			if after := timeline(t, ctx, admin); after <= before {
 				t.Fatalf("timeline %s after the failover, %s before", after, before)
 			}
-			st, err := c.Status(ctx)
-			if err != nil || len(st.Unowned) != 0 || st.RunningOperations != 0 {
-				t.Fatalf("status after the resumed failover: %+v %v", st, err)
-			}
+			cleanStatus(t, c, "after the resumed failover")
 			waiter(t, c)(c.DeleteServer(ctx, name))
 		})
 	}

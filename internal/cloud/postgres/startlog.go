@@ -26,19 +26,45 @@ type logEntry struct{ severity, message string }
 
 func (e logEntry) String() string { return e.severity + ":  " + e.message }
 
+// bystanders are FATAL lines that are not why a run ended but what its end did to others: a client the
+// cloud's readiness probe connected while the server recovered or shut down, a session ended by the
+// shutdown, an archive command the shutdown signalled. They can come after the startup process's own
+// FATAL (a recovery that ended before its target, say), so they must not be quoted instead of it.
+var bystanders = []string{
+	"the database system is ",
+	"terminating connection due to administrator command",
+	"archive command was terminated by signal",
+}
+
+func isBystander(message string) bool {
+	for _, b := range bystanders {
+		if strings.HasPrefix(message, b) {
+			return true
+		}
+	}
+	return false
+}
+
 // StartError returns PostgreSQL's own words for why the last start in log failed: the run's last FATAL or
-// PANIC line, with the DETAIL lines after it and, when the FATAL only says the configuration file contains
+// PANIC line that is not a bystander's (only a bystander's when there is no other), with the DETAIL lines after it and, when the FATAL only says the configuration file contains
 // errors, the lines before it that name the parameters. Lines are joined with "; " and keep PostgreSQL's
 // spelling but not the log line prefix. The run is what follows the previous run's clean shutdown, so a
 // FATAL of an earlier run (a client refused, a session ended at a stop) is never quoted. "" when the run
 // logged no such line (the process was killed, say).
 func StartError(log string) string {
 	entries := lastRun(parseLog(log))
-	fatal := -1
+	fatal, bystander := -1, -1
 	for i, e := range entries {
-		if e.severity == "FATAL" || e.severity == "PANIC" {
+		switch {
+		case e.severity != "FATAL" && e.severity != "PANIC":
+		case isBystander(e.message):
+			bystander = i
+		default:
 			fatal = i
 		}
+	}
+	if fatal < 0 {
+		fatal = bystander
 	}
 	if fatal < 0 {
 		return ""

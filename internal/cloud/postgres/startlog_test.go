@@ -37,6 +37,18 @@ func TestStartError(t *testing.T) {
 				`FATAL:  configuration file "/etc/flexpg/postgresql.conf" contains errors`},
 		{"postgres -C output (no prefix)", "LOG:  invalid value for parameter \"TimeZone\": \"Nowhere\"\nFATAL:  configuration file \"/etc/flexpg/postgresql.conf\" contains errors\n",
 			`LOG:  invalid value for parameter "TimeZone": "Nowhere"; FATAL:  configuration file "/etc/flexpg/postgresql.conf" contains errors`},
+		{"a missed recovery target, then the probe and the archiver as the postmaster shuts down", prevRun +
+			"2026-12-03 07:51:31 UTC-6b0f4c01.2a-LOG:  starting PostgreSQL 15.18 (Debian 15.18-0+deb12u1) on x86_64-pc-linux-gnu\n" +
+			"2026-12-03 07:51:31 UTC-6b0f4c01.2c-LOG:  starting point-in-time recovery to 2026-12-03 07:51:28.5+00\n" +
+			"2026-12-03 07:51:31 UTC-6b0f4c01.2c-FATAL:  recovery ended before configured recovery target was reached\n" +
+			"2026-12-03 07:51:31 UTC-6b0f4c02.31-FATAL:  the database system is in recovery mode\n" +
+			"2026-12-03 07:51:31 UTC-6b0f4c01.2a-LOG:  startup process (PID 44) exited with exit code 1\n" +
+			"2026-12-03 07:51:31 UTC-6b0f4c01.2e-FATAL:  archive command was terminated by signal 3: Quit\n" +
+			"2026-12-03 07:51:31 UTC-6b0f4c01.2e-DETAIL:  The failed archive command was: /bin/true\n" +
+			"2026-12-03 07:51:31 UTC-6b0f4c01.2a-LOG:  database system is shut down\n",
+			"FATAL:  recovery ended before configured recovery target was reached"},
+		{"only a bystander", prevRun + "x-FATAL:  the database system is starting up\nx-LOG:  database system is shut down\n",
+			"FATAL:  the database system is starting up"},
 		{"detail follows", prevRun + "x-FATAL:  could not set SSL protocol version range\nx-DETAIL:  \"ssl_min_protocol_version\" cannot be higher than \"ssl_max_protocol_version\".\nx-LOG:  database system is shut down\n",
 			`FATAL:  could not set SSL protocol version range; DETAIL:  "ssl_min_protocol_version" cannot be higher than "ssl_max_protocol_version".`},
 		{"killed: an earlier run's FATAL is not quoted", prevRun + "2026-12-01 22:35:00 UTC-6b0f4b8e.2a-LOG:  starting PostgreSQL 15.18\n", ""},
