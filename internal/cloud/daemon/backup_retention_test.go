@@ -63,18 +63,20 @@ func TestBackupRetentionOnTheCloudClock(t *testing.T) {
 	if err := admin.Exec(ctx, "create table ledger(id int); insert into ledger values (1)"); err != nil {
 		t.Fatal(err)
 	}
-	// The cloud's time now, from what the last advance returned.
-	var advanced time.Time
-	var advancedAt time.Time
 	advance := func(d time.Duration) {
 		t.Helper()
-		var err error
-		if advanced, err = c.AdvanceClock(ctx, d); err != nil {
+		if _, err := c.AdvanceClock(ctx, d); err != nil {
 			t.Fatal(err)
 		}
-		advancedAt = time.Now()
 	}
-	cloudNow := func() time.Time { return advanced.Add(time.Since(advancedAt)) }
+	cloudNow := func() time.Time {
+		t.Helper()
+		now, err := c.Clock(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return now
+	}
 
 	advance(day)
 	two := awaitBackupList(t, c, name, "a second, daily backup", func(l *model.BackupList) bool { return len(l.Value) == 2 })
